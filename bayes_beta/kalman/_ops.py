@@ -23,8 +23,16 @@ def outer(a, b):
 
 
 def sym(M):
-    """Symmetric part ``(M + M') / 2`` (removes round-off asymmetry, changes nothing exact)."""
-    return 0.5 * (M + M.mT)
+    """Exactly symmetric copy of a matrix that is symmetric up to round-off.
+
+    The lower triangle is mirrored onto the upper one (``tril(M) + tril(M, -1)'``, with masks so
+    it broadcasts over batch axes); multiplying by exact 0/1 masks keeps the result bit-symmetric
+    whatever order compiled code evaluates it in, which ``(M + M') / 2`` does not guarantee.
+    """
+    k = M.shape[-1]
+    lower = pt.tri(k, k, 0, dtype="float64")
+    strict = pt.tri(k, k, -1, dtype="float64")
+    return M * lower + (M * strict).mT
 
 
 def as_tensor(x, name: str):

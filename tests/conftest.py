@@ -1,0 +1,32 @@
+"""Shared fixtures: plots draw off-screen; reference data comes from the shipped example."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import bayes_beta as bb  # noqa: E402
+
+
+def max_rel_diff(a, b) -> float:
+    """``max|a - b| / max|b|``: the relative difference used for reference comparisons."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    scale = np.max(np.abs(b))
+    return float(np.max(np.abs(a - b)) / (scale if scale > 0 else 1.0))
+
+
+@pytest.fixture(scope="session")
+def example():
+    """Weekly Util on Mkt-RF and d10y with a fixed, realistic random-walk spec."""
+    df = bb.datasets.load_example()
+    y = df["Util"].to_numpy()
+    H = df[["Mkt-RF", "d10y"]].to_numpy()
+    spec = bb.StateSpace.random_walk(
+        Q=np.diag([0.02**2, 0.002**2]),
+        R=np.array([[0.015**2]]),
+        b0=np.array([0.5, -0.01]),
+        P0=np.diag([0.25, 0.01]),
+    )
+    return y, H, spec
