@@ -11,7 +11,7 @@ Shapes: ``y`` is (n,) for one observation per step (a fund) or (n, m); ``H`` is 
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import NamedTuple
 
 import numpy as np
@@ -63,6 +63,36 @@ class SmootherResult(NamedTuple):
     beta_smooth: np.ndarray  # (n, K)
     P_smooth: np.ndarray  # (n, K, K)
 
+    def to_dataset(self, time=None, factors=None):
+        """Exposures as an ``xarray.Dataset`` with dims ``time`` and ``factor``.
+
+        Variables ``filtered_mean``, ``filtered_sd``, ``smoothed_mean``, ``smoothed_sd`` (sd is the
+        square root of the diagonal of ``P_filt`` / ``P_smooth``) and ``loglik_t``.
+        """
+        import xarray as xr
+
+        n, K = self.beta_filt.shape
+        coords = {
+            "time": np.arange(n) if time is None else np.asarray(time),
+            "factor": [f"beta_{k}" for k in range(K)] if factors is None else list(factors),
+        }
+        dims = ("time", "factor")
+
+        def sd(P):
+            return np.sqrt(np.diagonal(P, axis1=1, axis2=2))
+
+        return xr.Dataset(
+            {
+                "filtered_mean": (dims, self.beta_filt),
+                "filtered_sd": (dims, sd(self.P_filt)),
+                "smoothed_mean": (dims, self.beta_smooth),
+                "smoothed_sd": (dims, sd(self.P_smooth)),
+                "loglik_t": (("time",), self.loglik_t),
+            },
+            coords=coords,
+            attrs={"loglik": self.loglik},
+        )
+
 
 class Simulation(NamedTuple):
     """A simulated exposure path and its observations."""
@@ -76,10 +106,15 @@ class Simulation(NamedTuple):
 
 def _as_float(name: str, x) -> np.ndarray:
     if isinstance(x, pd.DataFrame | pd.Series):
-        bad = [c for c, t in (x.dtypes.items() if isinstance(x, pd.DataFrame) else [(x.name, x.dtype)])
-               if not pd.api.types.is_numeric_dtype(t)]
+        bad = [
+            c
+            for c, t in (x.dtypes.items() if isinstance(x, pd.DataFrame) else [(x.name, x.dtype)])
+            if not pd.api.types.is_numeric_dtype(t)
+        ]
         if bad:
-            raise DataError(f"{name} column {bad[0]!r} is not numeric; convert it with pd.to_numeric.")
+            raise DataError(
+                f"{name} column {bad[0]!r} is not numeric; convert it with pd.to_numeric."
+            )
         x = x.to_numpy(dtype=np.float64, na_value=np.nan)
     try:
         arr = np.array(x, dtype=np.float64)  # a copy: the caller's data is never touched
@@ -87,7 +122,9 @@ def _as_float(name: str, x) -> np.ndarray:
         raise DataError(f"{name} must be numeric: {exc}") from exc
     if np.isinf(arr).any():
         row = int(np.argwhere(np.isinf(arr))[0][0])
-        raise DataError(f"{name} has an infinite value in row {row}; replace it by NaN or a number.")
+        raise DataError(
+            f"{name} has an infinite value in row {row}; replace it by NaN or a number."
+        )
     return arr
 
 
@@ -101,11 +138,15 @@ def _check_inputs(y, H, spec: StateSpace, u=None):
         y = y[:, None]
     if H.ndim == 2:
         if y.shape[1] != 1:
-            raise DataError(f"H of shape {H.shape} means m = 1, but y has {y.shape[1]} columns; "
-                            "pass H as (n, m, K).")
+            raise DataError(
+                f"H of shape {H.shape} means m = 1, but y has {y.shape[1]} columns; "
+                "pass H as (n, m, K)."
+            )
         H = H[:, None, :]
     if y.ndim != 2 or H.ndim != 3:
-        raise DataError(f"y must be (n,) or (n, m) and H (n, K) or (n, m, K); got {y.shape}, {H.shape}.")
+        raise DataError(
+            f"y must be (n,) or (n, m) and H (n, K) or (n, m, K); got {y.shape}, {H.shape}."
+        )
     n, m, K = H.shape
     if y.shape[0] != n:
         raise DataError(f"y has {y.shape[0]} rows but H has {n}; align them on the same dates.")
@@ -125,15 +166,17 @@ def _check_inputs(y, H, spec: StateSpace, u=None):
         if u.shape != (n, spec.B.shape[1]):
             raise DataError(f"u must have shape ({n}, {spec.B.shape[1]}); got {u.shape}.")
         if np.isnan(u).any():
-            raise DataError(f"u has NaN in row {int(np.argwhere(np.isnan(u))[0][0])}; "
-                            "a control input must be known at every step.")
+            raise DataError(
+                f"u has NaN in row {int(np.argwhere(np.isnan(u))[0][0])}; "
+                "a control input must be known at every step."
+            )
     return y, H, u, scalar
 
 
 # ---------------------------------------------------------------------------- compiled graphs
 
 
-@lru_cache(maxsize=None)
+@cache
 def _compiled(kind: str, scalar_obs: bool):
     """Compile (once per process) the filter+smoother or path-draw graph.
 
@@ -158,8 +201,9 @@ def _compiled(kind: str, scalar_obs: bool):
     else:
         z0, z_eta, z_eps = pt.matrix("z0"), pt.tensor3("z_eta"), pt.tensor3("z_eps")
         factors = [pt.matrix(n) for n in ("P0_sqrt", "Q_sqrt", "R_sqrt")]
-        outputs = [sample_paths_graph(y, H, params, z0, z_eta, z_eps, factors, u,
-                                      scalar_obs=scalar_obs)]
+        outputs = [
+            sample_paths_graph(y, H, params, z0, z_eta, z_eps, factors, u, scalar_obs=scalar_obs)
+        ]
         inputs += [z0, z_eta, z_eps, *factors]
     return pytensor.function(inputs, outputs, on_unused_input="ignore")
 

@@ -32,7 +32,9 @@ def _as_matrix(name: str, value, shape: tuple[int, ...]) -> np.ndarray:
         raise SpecError(f"{name} must have shape {shape}; got {arr.shape}.")
     if not np.all(np.isfinite(arr)):
         bad = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
-        raise SpecError(f"{name} has a non-finite entry at {bad}: {arr[bad]!r}. Use finite numbers.")
+        raise SpecError(
+            f"{name} has a non-finite entry at {bad}: {arr[bad]!r}. Use finite numbers."
+        )
     arr.setflags(write=False)
     return arr
 

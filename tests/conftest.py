@@ -4,10 +4,10 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import numpy as np
+import pytest
 
-import bayes_beta as bb  # noqa: E402
+import bayes_beta as bb
 
 
 def max_rel_diff(a, b) -> float:

@@ -46,7 +46,7 @@ def oracle(y, H, spec, u=None):
     """
     from scipy.stats import multivariate_normal
 
-    n, m, K = H.shape
+    n, _m, K = H.shape
     H0 = np.where(np.isnan(H), 0.0, H)
     mean_b, cov_b, mean_y, cov_y, cov_by = joint_moments(H0, spec, u)
     obs = (~np.isnan(y) & ~np.isnan(H).any(axis=-1)).reshape(-1)

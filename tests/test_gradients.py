@@ -4,11 +4,10 @@ import numpy as np
 import pytensor
 import pytensor.tensor as pt
 import pytest
+from pytensor.compile.mode import Mode
 from pytensor.gradient import verify_grad
 
 from bayes_beta.kalman import Params, kalman_filter_graph
-
-from pytensor.compile.mode import Mode
 
 # A short series evaluated by each Op's Python implementation: compiling would dominate.
 MODE = Mode(linker="py", optimizer="fast_compile")

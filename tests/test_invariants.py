@@ -48,8 +48,10 @@ def test_covariances_symmetric_psd_and_smoother_ends_at_filter(model):
         _assert_sym_psd(getattr(res, name), name)
     np.testing.assert_array_equal(res.beta_smooth[-1], res.beta_filt[-1])
     np.testing.assert_array_equal(res.P_smooth[-1], res.P_filt[-1])
-    assert np.all(np.diagonal(res.P_smooth, axis1=1, axis2=2)
-                  <= np.diagonal(res.P_filt, axis1=1, axis2=2) * (1 + 1e-9))
+    assert np.all(
+        np.diagonal(res.P_smooth, axis1=1, axis2=2)
+        <= np.diagonal(res.P_filt, axis1=1, axis2=2) * (1 + 1e-9)
+    )
 
 
 @settings(max_examples=25, deadline=None)
@@ -76,8 +78,14 @@ def test_control_input_moves_the_state():
     """With every y missing, beta_filt_t = T beta_filt_(t-1) + B u_t exactly (a NumPy loop)."""
     rng = np.random.default_rng(4)
     n, K = 15, 2
-    spec = bb.StateSpace(T=np.array([[0.9, 0.1], [0.0, 1.0]]), Q=0.01 * np.eye(K), R=[[1.0]],
-                         b0=np.array([1.0, -1.0]), P0=np.eye(K), B=np.array([[0.5, 0.0], [0.0, 2.0]]))
+    spec = bb.StateSpace(
+        T=np.array([[0.9, 0.1], [0.0, 1.0]]),
+        Q=0.01 * np.eye(K),
+        R=[[1.0]],
+        b0=np.array([1.0, -1.0]),
+        P0=np.eye(K),
+        B=np.array([[0.5, 0.0], [0.0, 2.0]]),
+    )
     u = rng.normal(size=(n, 2))
     H = rng.normal(size=(n, K))
     res = bb.kalman_filter(np.full(n, np.nan), H, spec, u=u)

@@ -18,10 +18,18 @@ SPEC = bb.StateSpace.random_walk(Q=np.eye(2) * 0.01, R=0.5)
         (np.zeros((5, 2)), np.zeros((5, 2)), r"H of shape \(5, 2\) means m = 1"),
         (np.zeros((5, 2)), np.zeros((5, 2, 2)), r"y has m = 2 observations per step"),
         (np.array([0.0, np.inf, 0.0]), np.zeros((3, 2)), "y has an infinite value in row 1"),
-        (np.zeros(3), np.array([[0.0, 0.0], [0.0, -np.inf], [0.0, 0.0]]), "H has an infinite value in row 1"),
+        (
+            np.zeros(3),
+            np.array([[0.0, 0.0], [0.0, -np.inf], [0.0, 0.0]]),
+            "H has an infinite value in row 1",
+        ),
         (np.zeros(0), np.zeros((0, 2)), "no rows"),
         (pd.Series(["a", "b"]), np.zeros((2, 2)), "column None is not numeric"),
-        (np.zeros(2), pd.DataFrame({"x": ["a", "b"], "z": [1.0, 2.0]}), "H column 'x' is not numeric"),
+        (
+            np.zeros(2),
+            pd.DataFrame({"x": ["a", "b"], "z": [1.0, 2.0]}),
+            "H column 'x' is not numeric",
+        ),
     ],
 )
 def test_bad_inputs_raise(y, H, message):

@@ -8,7 +8,6 @@ import bayes_beta as bb
 
 
 def _spec(m, rng, control=False):
-    K = 2
     A = rng.normal(size=(m, m))
     return bb.StateSpace(
         T=np.array([[0.95, 0.1], [-0.05, 0.8]]),

@@ -63,8 +63,9 @@ def test_seed_reproduces_draws():
 
 
 def test_simulate_is_reproducible_and_has_the_model_law():
-    spec = bb.StateSpace.random_walk(Q=np.diag([0.01, 0.04]), R=[[0.25]], b0=[1.0, 2.0],
-                                     P0=np.zeros((2, 2)))
+    spec = bb.StateSpace.random_walk(
+        Q=np.diag([0.01, 0.04]), R=[[0.25]], b0=[1.0, 2.0], P0=np.zeros((2, 2))
+    )
     H = np.ones((400, 2))
     a, b = bb.simulate(spec, H, seed=3), bb.simulate(spec, H, seed=3)
     np.testing.assert_array_equal(a.y, b.y)

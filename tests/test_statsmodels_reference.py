@@ -18,7 +18,7 @@ class TimeVaryingRegression(MLEModel):
     """
 
     def __init__(self, y, H, spec):
-        n, m, K = H.shape
+        _n, _m, K = H.shape
         super().__init__(
             endog=y,
             k_states=K,

@@ -65,9 +65,7 @@ def rts_smoother_graph(filt: FilterOutput, T, batch_ndim: int = 0) -> SmootherOu
     )
     beta_smooth = pt.concatenate([bs[::-1], bf[-1:]], axis=0)
     P_smooth = pt.concatenate([Ps[::-1], Pf[-1:]], axis=0)
-    return SmootherOutput(
-        *(_time_back(x, batch_ndim) for x in (beta_smooth, P_smooth, J[::-1]))
-    )
+    return SmootherOutput(*(_time_back(x, batch_ndim) for x in (beta_smooth, P_smooth, J[::-1])))
 
 
 def kalman_smoother_graph(
