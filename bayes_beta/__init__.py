@@ -15,24 +15,50 @@ from bayes_beta.numeric import (
     sample_paths,
     simulate,
 )
+from bayes_beta.priors import PRIOR_VARIANTS, NoisePrior, PriorVariant
 from bayes_beta.spec import StateSpace
+
+_LAZY = {  # the Bayesian layer imports PyMC: loaded on first use, not with the package
+    "fit": "bayes_beta.fit",
+    "sample": "bayes_beta.fit",
+    "Fit": "bayes_beta.fit",
+    "build_model": "bayes_beta.model",
+    "load_fit": "bayes_beta.io",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'bayes_beta' has no attribute {name!r}")
+
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "PRIOR_VARIANTS",
     "BayesBetaError",
     "ColumnError",
     "DataError",
     "FilterResult",
+    "Fit",
+    "NoisePrior",
+    "PriorVariant",
     "SamplingWarning",
     "Simulation",
     "SmootherResult",
     "SpecError",
     "StateSpace",
     "__version__",
+    "build_model",
     "datasets",
+    "fit",
     "kalman_filter",
     "kalman_smoother",
+    "load_fit",
+    "sample",
     "sample_paths",
     "simulate",
 ]

@@ -38,3 +38,71 @@ def plot_filtered_smoothed(ds, *, width: float = 2.0, axes=None):
     axes[0].legend(loc="upper left", ncol=2, fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def _panels(n: int, height: float = 2.8):
+    fig, axes = plt.subplots(n, 1, figsize=(10, height * n), sharex=True, squeeze=False)
+    return fig, axes[:, 0]
+
+
+def plot_fan(bands, reference: dict | None = None, title: str = ""):
+    """Fan chart: nested exposure bands (widest first) and the median, one panel per factor.
+
+    ``bands`` is a list of Datasets from :meth:`bayes_beta.Fit.bands` (dims time x factor,
+    ``attrs['prob']``); ``reference`` maps factor -> a constant (e.g. the OLS beta) drawn dashed.
+    """
+    factors = [str(f) for f in bands[0]["factor"].values]
+    fig, axes = _panels(len(factors))
+    t = bands[0]["time"].values
+    alphas = [0.15 + 0.2 * i for i in range(len(bands))]
+    for ax, f in zip(axes, factors, strict=True):
+        for b, a in zip(bands, alphas, strict=True):
+            ax.fill_between(t, b["lower"].sel(factor=f), b["upper"].sel(factor=f), color="tab:blue",
+                            alpha=a, lw=0, label=f"{b.attrs['prob']:.0%} {b.attrs['kind']}")
+        ax.plot(t, bands[-1]["median"].sel(factor=f), color="navy", lw=1.0, label="median")
+        if reference and f in reference:
+            ax.axhline(reference[f], color="tab:red", ls="--", lw=1.0, label="OLS (full sample)")
+        ax.set_ylabel(f"beta: {f}")
+    axes[0].legend(loc="upper left", ncol=len(bands) + 2, fontsize=8)
+    if title:
+        axes[0].set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_two_bands(filtered, smoothed):
+    """Filtered (real-time) versus smoothed exposure bands, one panel per factor."""
+    factors = [str(f) for f in smoothed["factor"].values]
+    fig, axes = _panels(len(factors))
+    t = smoothed["time"].values
+    for ax, f in zip(axes, factors, strict=True):
+        for ds, color, name in ((filtered, "tab:orange", "filtered"),
+                                (smoothed, "tab:blue", "smoothed")):
+            ax.fill_between(t, ds["lower"].sel(factor=f), ds["upper"].sel(factor=f), color=color,
+                            alpha=0.25, lw=0, label=f"{name} {ds.attrs['prob']:.0%}")
+            ax.plot(t, ds["median"].sel(factor=f), color=color, lw=1.0, label=f"{name} median")
+        ax.set_ylabel(f"beta: {f}")
+    axes[0].legend(loc="upper left", ncol=4, fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_posterior_prior(posterior: dict, prior: dict, labels: dict):
+    """Histogram of each noise parameter's posterior draws over its prior draws.
+
+    ``posterior[name]`` and ``prior[name]`` are (draws,) or (draws, k) arrays; ``labels[name]``
+    names the k entries.
+    """
+    panels = [(n, j) for n in posterior for j in range(len(labels[n]))]
+    fig, axes = plt.subplots(1, len(panels), figsize=(3.6 * len(panels), 3.0), squeeze=False)
+    for ax, (name, j) in zip(axes[0], panels, strict=True):
+        post = posterior[name].reshape(len(posterior[name]), -1)[:, j]
+        pri = prior[name].reshape(len(prior[name]), -1)[:, j]
+        hi = max(post.max(), min(pri.max(), post.max() * 20))
+        ax.hist(pri[pri <= hi], bins=60, density=True, color="grey", alpha=0.4, label="prior")
+        ax.hist(post, bins=40, density=True, color="tab:blue", alpha=0.7, label="posterior")
+        ax.set_title(f"{name} {labels[name][j]}".strip(), fontsize=9)
+        ax.set_yticks([])
+    axes[0][0].legend(fontsize=8)
+    fig.tight_layout()
+    return fig

@@ -78,7 +78,8 @@ def kalman_smoother_graph(
 
 
 def sample_paths_graph(
-    y, H, params: Params | Any, z0, z_eta, z_eps, factors, u=None, *, scalar_obs=None
+    y, H, params: Params | Any, z0, z_eta, z_eps, factors, u=None, *, scalar_obs=None,
+    return_all: bool = False,
 ):
     """Joint draws of ``beta_{1:n} | y, theta`` by the Durbin-Koopman simulation smoother.
 
@@ -89,6 +90,8 @@ def sample_paths_graph(
         beta+_0 = b0 + P0_sqrt z0,   beta+_t = T beta+_(t-1) + B u_t + Q_sqrt z_eta_t
         y+_t    = H_t beta+_t + d + R_sqrt z_eps_t
         path    = beta+ + E0[beta | y - y+]
+
+    With ``return_all=True`` returns ``(paths, FilterOutput, SmootherOutput)``.
     """
     filt, smooth = kalman_smoother_graph(y, H, params, u, scalar_obs=scalar_obs)
     prep = prepare(y, H, params, u)
@@ -139,4 +142,5 @@ def sample_paths_graph(
         name="dk_backward",
     )
     a_smooth = pt.concatenate([a_s[::-1], a_filt[-1:]], axis=0)
-    return _time_back(beta_plus + a_smooth, max(nb, filt.loglik.ndim))
+    paths = _time_back(beta_plus + a_smooth, max(nb, filt.loglik.ndim))
+    return (paths, filt, smooth) if return_all else paths
