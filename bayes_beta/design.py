@@ -66,9 +66,14 @@ class Design:
 
     def settings(self) -> dict:
         """The model settings (JSON-friendly), saved with a fit."""
-        return {"target": self.target, "factors": list(self.factors), "intercept": self.intercept,
-                "dynamics": self.dynamics, "initial": self.initial,
-                "init_window": self.init_window}
+        return {
+            "target": self.target,
+            "factors": list(self.factors),
+            "intercept": self.intercept,
+            "dynamics": self.dynamics,
+            "initial": self.initial,
+            "init_window": self.init_window,
+        }
 
 
 def _steps_per_year(index: pd.DatetimeIndex) -> float:
@@ -81,8 +86,10 @@ def _check_factors(X: np.ndarray, names: list[str]) -> None:
     for k, name in enumerate(names):
         col = X[:, k]
         if np.nanstd(col) == 0:
-            raise DataError(f"Factor {name!r} is constant ({col[~np.isnan(col)][0]!r}); it cannot "
-                            "be told apart from an intercept. Drop it or use intercept=True.")
+            raise DataError(
+                f"Factor {name!r} is constant ({col[~np.isnan(col)][0]!r}); it cannot "
+                "be told apart from an intercept. Drop it or use intercept=True."
+            )
     complete = X[~np.isnan(X).any(axis=1)]
     if complete.shape[0] and np.linalg.matrix_rank(complete) < X.shape[1]:
         for k in range(X.shape[1]):
@@ -92,8 +99,10 @@ def _check_factors(X: np.ndarray, names: list[str]) -> None:
             coef, *_ = np.linalg.lstsq(others, complete[:, k], rcond=None)
             resid = complete[:, k] - others @ coef
             if np.std(resid) <= 1e-10 * np.std(complete[:, k]):
-                raise DataError(f"Factor {names[k]!r} is perfectly collinear with the other "
-                                "factors (a linear combination of them); drop one of them.")
+                raise DataError(
+                    f"Factor {names[k]!r} is perfectly collinear with the other "
+                    "factors (a linear combination of them); drop one of them."
+                )
 
 
 def _ols(X: np.ndarray, y: np.ndarray):
@@ -123,7 +132,9 @@ def make_design(
     if not factors:
         raise DataError("Give at least one factor column, e.g. factors=['Mkt-RF'].")
     if target in factors:
-        raise DataError(f"Column {target!r} is both the target and a factor; remove it from factors.")
+        raise DataError(
+            f"Column {target!r} is both the target and a factor; remove it from factors."
+        )
     if dynamics not in DYNAMICS:
         raise SpecError(f"dynamics must be one of {DYNAMICS}; got {dynamics!r}.")
     if initial not in INITIAL_RULES:
@@ -139,8 +150,10 @@ def make_design(
     complete = ~(np.isnan(y) | np.isnan(H).any(axis=1))
     n_ok = int(complete.sum())
     if n_ok < min_rows:
-        raise DataError(f"Only {n_ok} rows have the target and every factor; at least {min_rows} "
-                        f"are needed for {K} exposures. Use a longer date range or fewer factors.")
+        raise DataError(
+            f"Only {n_ok} rows have the target and every factor; at least {min_rows} "
+            f"are needed for {K} exposures. Use a longer date range or fewer factors."
+        )
     y_unit = float(np.std(y[complete]))
     if y_unit == 0:
         raise DataError(f"Target {target!r} is constant; there is nothing to explain.")
@@ -149,7 +162,9 @@ def make_design(
     spy = _steps_per_year(df.index)
     window = int(init_window) if init_window is not None else max(4 * K, 26)
     if window < K + 2 or window > n_ok:
-        raise DataError(f"init_window must be between {K + 2} and {n_ok} complete rows; got {window}.")
+        raise DataError(
+            f"init_window must be between {K + 2} and {n_ok} complete rows; got {window}."
+        )
     rows = np.flatnonzero(complete)[:window]
     if initial == "diffuse":
         b0, P0 = np.zeros(K), np.diag((10 * beta_unit) ** 2)
@@ -158,8 +173,19 @@ def make_design(
         P0 = 10.0 * cov
     ols, _ = _ols(H, y)
     return Design(
-        y=y, H=H, time=pd.DatetimeIndex(df.index), target=str(target), factors=tuple(names),
-        intercept=bool(intercept), dynamics=dynamics, initial=initial, init_window=window,
-        b0=b0, P0=P0, y_unit=y_unit, state_unit=beta_unit / np.sqrt(spy), steps_per_year=spy,
+        y=y,
+        H=H,
+        time=pd.DatetimeIndex(df.index),
+        target=str(target),
+        factors=tuple(names),
+        intercept=bool(intercept),
+        dynamics=dynamics,
+        initial=initial,
+        init_window=window,
+        b0=b0,
+        P0=P0,
+        y_unit=y_unit,
+        state_unit=beta_unit / np.sqrt(spy),
+        steps_per_year=spy,
         ols=ols,
     )

@@ -65,12 +65,14 @@ class Fit:
             raise DataError(f"kind must be 'eti' or 'hdi'; got {kind!r}.")
         draws = self.tree["exposures"][SOURCES[source]]
         interval = (az.eti if kind == "eti" else az.hdi)(draws, prob=prob, dim=list(SAMPLE_DIMS))
-        out = xr.Dataset({
-            "mean": draws.mean(SAMPLE_DIMS),
-            "median": draws.median(SAMPLE_DIMS),
-            "lower": interval.sel(ci_bound="lower", drop=True),
-            "upper": interval.sel(ci_bound="upper", drop=True),
-        })
+        out = xr.Dataset(
+            {
+                "mean": draws.mean(SAMPLE_DIMS),
+                "median": draws.median(SAMPLE_DIMS),
+                "lower": interval.sel(ci_bound="lower", drop=True),
+                "upper": interval.sel(ci_bound="upper", drop=True),
+            }
+        )
         out.attrs.update(prob=prob, kind=kind, source=source)
         return out.transpose("time", "factor")
 
@@ -84,9 +86,12 @@ class Fit:
         if source not in SOURCES:
             raise DataError(f"source must be one of {sorted(SOURCES)}; got {source!r}.")
         ex = self.tree["exposures"]
-        df = xr.Dataset({
-            "parameter_var": ex[f"{source}_param_var"], "state_var": ex[f"{source}_state_var"],
-        }).to_dataframe()[["parameter_var", "state_var"]]
+        df = xr.Dataset(
+            {
+                "parameter_var": ex[f"{source}_param_var"],
+                "state_var": ex[f"{source}_state_var"],
+            }
+        ).to_dataframe()[["parameter_var", "state_var"]]
         if not by_time:
             df = df.groupby(level="factor", sort=False).mean()
         df["total_var"] = df["parameter_var"] + df["state_var"]
@@ -114,18 +119,22 @@ class Fit:
         with model:
             prior = pm.draw([model[n] for n in names], draws=prior_draws, random_seed=seed)
         post = self.tree["posterior"].to_dataset()
-        posterior = {n: post[n].stack(sample=SAMPLE_DIMS).transpose("sample", ...).values
-                     for n in names}
-        coords = {n: [str(c) for c in post[n]["factor"].values] if "factor" in post[n].dims
-                  else [""] for n in names}
+        posterior = {
+            n: post[n].stack(sample=SAMPLE_DIMS).transpose("sample", ...).values for n in names
+        }
+        coords = {
+            n: [str(c) for c in post[n]["factor"].values] if "factor" in post[n].dims else [""]
+            for n in names
+        }
         return plot_posterior_prior(posterior, dict(zip(names, prior, strict=True)), coords)
 
     def plot_filtered_vs_smoothed(self, prob: float = 0.9):
         """Real-time (filtered) and smoothed exposure bands, one panel per factor."""
         from bayes_beta.plots import plot_two_bands
 
-        return plot_two_bands(self.bands(prob, source="filtered"),
-                              self.bands(prob, source="smoothed"))
+        return plot_two_bands(
+            self.bands(prob, source="filtered"), self.bands(prob, source="smoothed")
+        )
 
     # ------------------------------------------------------------------ io
     def save(self, path) -> None:
@@ -137,37 +146,73 @@ class Fit:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Fit):
             return NotImplemented
-        return (self.variant == other.variant and self.tree.identical(other.tree)
-                and self.design.settings() == other.design.settings()
-                and self.design.fingerprint() == other.design.fingerprint())
+        return (
+            self.variant == other.variant
+            and self.tree.identical(other.tree)
+            and self.design.settings() == other.design.settings()
+            and self.design.fingerprint() == other.design.fingerprint()
+        )
 
     def __repr__(self) -> str:
         post = self.tree["posterior"]
-        return (f"Fit({self.design.target} on {list(self.design.factors)}, priors="
-                f"{self.variant.name!r}, {post.sizes['chain']} chains x {post.sizes['draw']} "
-                f"draws, {len(self.design.y)} steps, {len(self.problems)} sampler warnings)")
+        return (
+            f"Fit({self.design.target} on {list(self.design.factors)}, priors="
+            f"{self.variant.name!r}, {post.sizes['chain']} chains x {post.sizes['draw']} "
+            f"draws, {len(self.design.y)} steps, {len(self.problems)} sampler warnings)"
+        )
 
 
-def sample(model, *, draws: int = 1000, tune: int = 1000, chains: int = 4, seed: int | None = None,
-           sampler: str = "nutpie", progress: bool = True, target_accept: float = 0.8,
-           check: bool = True) -> Fit:
+def sample(
+    model,
+    *,
+    draws: int = 1000,
+    tune: int = 1000,
+    chains: int = 4,
+    seed: int | None = None,
+    sampler: str = "nutpie",
+    progress: bool = True,
+    target_accept: float = 0.8,
+    check: bool = True,
+) -> Fit:
     """Sample a model from :func:`bayes_beta.build_model` (possibly extended) into a :class:`Fit`."""
     from bayes_beta.inference import assemble_tree, check_sampling, run_sampler
     from bayes_beta.model import model_setup
 
     setup = model_setup(model)
-    groups = run_sampler(model, draws=draws, tune=tune, chains=chains, seed=seed,
-                         sampler=sampler, progress=progress, target_accept=target_accept)
+    groups = run_sampler(
+        model,
+        draws=draws,
+        tune=tune,
+        chains=chains,
+        seed=seed,
+        sampler=sampler,
+        progress=progress,
+        target_accept=target_accept,
+    )
     tree = assemble_tree(groups, model, seed=seed, sampler=sampler)
     problems = check_sampling(tree, warn=check) if check else []
     return Fit(tree, setup.design, setup.variant, problems)
 
 
-def fit(df: pd.DataFrame, target: str, factors, priors="default", *, draws: int = 1000,
-        tune: int = 1000, chains: int = 4, seed: int | None = None, sampler: str = "nutpie",
-        progress: bool = True, target_accept: float = 0.8, intercept: bool = False,
-        dynamics: str = "random_walk", initial: str = "ols", init_window: int | None = None,
-        check: bool = True) -> Fit:
+def fit(
+    df: pd.DataFrame,
+    target: str,
+    factors,
+    priors="default",
+    *,
+    draws: int = 1000,
+    tune: int = 1000,
+    chains: int = 4,
+    seed: int | None = None,
+    sampler: str = "nutpie",
+    progress: bool = True,
+    target_accept: float = 0.8,
+    intercept: bool = False,
+    dynamics: str = "random_walk",
+    initial: str = "ols",
+    init_window: int | None = None,
+    check: bool = True,
+) -> Fit:
     """Fit time-varying exposures of ``target`` on ``factors`` with NUTS and propagate them.
 
     ``priors``: ``"default"``, ``"tight"``, ``"loose"``, ``"correlated"`` or a
@@ -177,7 +222,24 @@ def fit(df: pd.DataFrame, target: str, factors, priors="default", *, draws: int 
     """
     from bayes_beta.model import build_model
 
-    model = build_model(df, target, factors, priors, intercept=intercept, dynamics=dynamics,
-                        initial=initial, init_window=init_window)
-    return sample(model, draws=draws, tune=tune, chains=chains, seed=seed, sampler=sampler,
-                  progress=progress, target_accept=target_accept, check=check)
+    model = build_model(
+        df,
+        target,
+        factors,
+        priors,
+        intercept=intercept,
+        dynamics=dynamics,
+        initial=initial,
+        init_window=init_window,
+    )
+    return sample(
+        model,
+        draws=draws,
+        tune=tune,
+        chains=chains,
+        seed=seed,
+        sampler=sampler,
+        progress=progress,
+        target_accept=target_accept,
+        check=check,
+    )

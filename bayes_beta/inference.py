@@ -28,8 +28,17 @@ __all__ = ["assemble_tree", "check_sampling", "run_sampler"]
 SAMPLERS = ("nutpie", "pymc")
 
 
-def run_sampler(model: pm.Model, *, draws: int, tune: int, chains: int, seed: int | None,
-                sampler: str = "nutpie", progress: bool = True, target_accept: float = 0.8):
+def run_sampler(
+    model: pm.Model,
+    *,
+    draws: int,
+    tune: int,
+    chains: int,
+    seed: int | None,
+    sampler: str = "nutpie",
+    progress: bool = True,
+    target_accept: float = 0.8,
+):
     """NUTS on ``model``: nutpie (numba backend) by default, PyMC's own sampler as fallback."""
     if sampler not in SAMPLERS:
         raise SpecError(f"sampler must be one of {SAMPLERS}; got {sampler!r}.")
@@ -37,20 +46,35 @@ def run_sampler(model: pm.Model, *, draws: int, tune: int, chains: int, seed: in
         try:
             import nutpie
         except ImportError:  # pragma: no cover - nutpie is a dependency
-            warnings.warn("nutpie is not installed; using PyMC's NUTS.", SamplingWarning,
-                          stacklevel=3)
+            warnings.warn(
+                "nutpie is not installed; using PyMC's NUTS.", SamplingWarning, stacklevel=3
+            )
             sampler = "pymc"
     if sampler == "nutpie":
         compiled = nutpie.compile_pymc_model(model, backend="numba")
-        tree = nutpie.sample(compiled, draws=draws, tune=tune, chains=chains, seed=seed,
-                             progress_bar=progress, save_warmup=False,
-                             target_accept=target_accept)
+        tree = nutpie.sample(
+            compiled,
+            draws=draws,
+            tune=tune,
+            chains=chains,
+            seed=seed,
+            progress_bar=progress,
+            save_warmup=False,
+            target_accept=target_accept,
+        )
     else:
         with model:
-            tree = pm.sample(draws=draws, tune=tune, chains=chains, random_seed=seed,
-                             progressbar=progress, nuts_sampler="pymc",
-                             compute_convergence_checks=False, target_accept=target_accept,
-                             cores=min(chains, 2))
+            tree = pm.sample(
+                draws=draws,
+                tune=tune,
+                chains=chains,
+                random_seed=seed,
+                progressbar=progress,
+                nuts_sampler="pymc",
+                compute_convergence_checks=False,
+                target_accept=target_accept,
+                cores=min(chains, 2),
+            )
     keep = {}
     for group in ("posterior", "sample_stats"):
         ds = tree[group].to_dataset()
@@ -63,8 +87,9 @@ def noise_var_names(posterior: xr.Dataset) -> list[str]:
     return [v for v in NOISE_VARS if v in posterior.data_vars]
 
 
-def check_sampling(tree: xr.DataTree, var_names=None, *, min_ess: float = 100.0,
-                   warn: bool = True) -> list[str]:
+def check_sampling(
+    tree: xr.DataTree, var_names=None, *, min_ess: float = 100.0, warn: bool = True
+) -> list[str]:
     """Divergences, r_hat > 1.01, bulk/tail ESS below ``min_ess`` per chain, BFMI < 0.3.
 
     Returns the problems found (and warns with :class:`~bayes_beta.SamplingWarning`).
@@ -90,22 +115,29 @@ def check_sampling(tree: xr.DataTree, var_names=None, *, min_ess: float = 100.0,
     for name in var_names:
         for label, value in _labelled(rhat[name]):
             if not np.isfinite(value) or value > 1.01:
-                problems.append(f"r_hat of {name}{label} is {value:.3f} (> 1.01): chains disagree. "
-                                "Run more tune and draws, or more chains.")
+                problems.append(
+                    f"r_hat of {name}{label} is {value:.3f} (> 1.01): chains disagree. "
+                    "Run more tune and draws, or more chains."
+                )
         for kind, ess in (("bulk", ess_bulk), ("tail", ess_tail)):
             for label, value in _labelled(ess[name]):
                 if not np.isfinite(value) or value < min_ess * n_chains:
-                    problems.append(f"{kind} ESS of {name}{label} is {value:.0f} (< "
-                                    f"{min_ess * n_chains:.0f}): increase draws.")
+                    problems.append(
+                        f"{kind} ESS of {name}{label} is {value:.0f} (< "
+                        f"{min_ess * n_chains:.0f}): increase draws."
+                    )
     if "energy" in stats and stats.sizes.get("draw", 0) > 2:
         energy = stats["energy"].transpose("chain", "draw").values
         # E-BFMI = sum (E_i - E_(i-1))^2 / sum (E_i - mean E)^2, per chain
-        bfmi = (np.diff(energy, axis=1) ** 2).sum(1) / ((energy - energy.mean(1, keepdims=True))
-                                                       ** 2).sum(1)
+        bfmi = (np.diff(energy, axis=1) ** 2).sum(1) / (
+            (energy - energy.mean(1, keepdims=True)) ** 2
+        ).sum(1)
         for chain, value in enumerate(bfmi):
             if value < 0.3:
-                problems.append(f"BFMI of chain {chain} is {value:.2f} (< 0.3): the sampler "
-                                "explores the energy poorly; reparametrise or tighten priors.")
+                problems.append(
+                    f"BFMI of chain {chain} is {value:.2f} (< 0.3): the sampler "
+                    "explores the energy poorly; reparametrise or tighten priors."
+                )
     if warn:
         for p in problems:
             warnings.warn(p, SamplingWarning, stacklevel=3)
@@ -170,10 +202,16 @@ def assemble_tree(groups: dict, model: pm.Model, *, seed=None, sampler: str = "n
         },
         coords={"time": time, "factor": factors, "factor_": factors},
     )
-    tree = xr.DataTree.from_dict({
-        "posterior": post, "sample_stats": groups["sample_stats"], "log_likelihood": loglik,
-        "observed_data": observed_data, "constant_data": constant_data, "exposures": exposures,
-    })
+    tree = xr.DataTree.from_dict(
+        {
+            "posterior": post,
+            "sample_stats": groups["sample_stats"],
+            "log_likelihood": loglik,
+            "observed_data": observed_data,
+            "constant_data": constant_data,
+            "exposures": exposures,
+        }
+    )
     with model:
         pm.stats.compute_log_prior(tree, extend_inferencedata=True, progressbar=False)
     tree.attrs.update(_attrs(design, variant, sampler, seed, __version__))

@@ -34,13 +34,21 @@ def _design(tree: xr.DataTree) -> Design:
     const = tree["constant_data"].to_dataset()
     target = settings["target"]
     return Design(
-        y=obs[target].values, H=const["factor_returns"].values,
-        time=pd.DatetimeIndex(obs["time"].values), target=target,
-        factors=tuple(settings["factors"]), intercept=settings["intercept"],
-        dynamics=settings["dynamics"], initial=settings["initial"],
-        init_window=settings["init_window"], b0=const["b0"].values, P0=const["P0"].values,
-        y_unit=float(tree.attrs["y_unit"]), state_unit=const["state_unit"].values,
-        steps_per_year=float(tree.attrs["steps_per_year"]), ols=const["ols"].values,
+        y=obs[target].values,
+        H=const["factor_returns"].values,
+        time=pd.DatetimeIndex(obs["time"].values),
+        target=target,
+        factors=tuple(settings["factors"]),
+        intercept=settings["intercept"],
+        dynamics=settings["dynamics"],
+        initial=settings["initial"],
+        init_window=settings["init_window"],
+        b0=const["b0"].values,
+        P0=const["P0"].values,
+        y_unit=float(tree.attrs["y_unit"]),
+        state_unit=const["state_unit"].values,
+        steps_per_year=float(tree.attrs["steps_per_year"]),
+        ols=const["ols"].values,
     )
 
 
@@ -58,7 +66,9 @@ def load_fit(path):
     problems = json.loads(tree.attrs.pop("sampler_problems", "[]"))
     design = _design(tree)
     if design.fingerprint() != tree.attrs["data_fingerprint"]:
-        raise DataError(f"{str(path)!r}: the stored data do not match the stored fingerprint; "
-                        "the file was changed after it was saved.")
+        raise DataError(
+            f"{str(path)!r}: the stored data do not match the stored fingerprint; "
+            "the file was changed after it was saved."
+        )
     variant = PriorVariant.from_dict(json.loads(tree.attrs["prior_variant"]))
     return Fit(tree, design, variant, problems)

@@ -50,7 +50,10 @@ def _noise(design: Design, variant: PriorVariant) -> NoiseTensors:
     sigma_obs = variant.obs.make("sigma_obs", design.y_unit)
     if variant.correlated:
         chol, _, stds = pm.LKJCholeskyCov(
-            "chol_state", n=K, eta=variant.lkj_eta, sd_dist=variant.state.dist(design.state_unit),
+            "chol_state",
+            n=K,
+            eta=variant.lkj_eta,
+            sd_dist=variant.state.dist(design.state_unit),
             compute_corr=True,
         )
         pm.Deterministic("sigma_state", stds, dims="factor")
@@ -75,14 +78,14 @@ def _noise(design: Design, variant: PriorVariant) -> NoiseTensors:
 
 def model_from_design(design: Design, variant: PriorVariant) -> pm.Model:
     """The PyMC model of a :class:`~bayes_beta.design.Design` under a prior variant."""
-    coords = {"factor": list(design.factors), "factor_": list(design.factors),
-              "time": design.time}
+    coords = {"factor": list(design.factors), "factor_": list(design.factors), "time": design.time}
     with pm.Model(coords=coords) as model:
         m = _noise(design, variant)
         params = Params(m.T, m.Q_sqrt @ m.Q_sqrt.T, m.R_sqrt @ m.R_sqrt.T, m.b0, m.P0, m.B)
         u = np.ones((len(design.y), 1))
-        filt = kalman_filter_graph(design.y[:, None], design.H[:, None, :], params, u,
-                                   scalar_obs=True)
+        filt = kalman_filter_graph(
+            design.y[:, None], design.H[:, None, :], params, u, scalar_obs=True
+        )
         pm.Potential("loglik", filt.loglik)
     _SETUPS[model] = Setup(design, variant)
     return model
@@ -95,8 +98,10 @@ def model_setup(model: pm.Model) -> Setup:
     except KeyError:
         from bayes_beta.errors import SpecError
 
-        raise SpecError("This model was not made by bayes_beta.build_model; build it with "
-                        "bb.build_model(df, target, factors) and extend that model.") from None
+        raise SpecError(
+            "This model was not made by bayes_beta.build_model; build it with "
+            "bb.build_model(df, target, factors) and extend that model."
+        ) from None
 
 
 def build_model(
@@ -116,6 +121,13 @@ def build_model(
     :func:`bayes_beta.sample`. ``priors`` is a built-in variant name (``"default"``, ``"tight"``,
     ``"loose"``, ``"correlated"``) or a :class:`~bayes_beta.PriorVariant`.
     """
-    design = make_design(df, target, factors, intercept=intercept, dynamics=dynamics,
-                         initial=initial, init_window=init_window)
+    design = make_design(
+        df,
+        target,
+        factors,
+        intercept=intercept,
+        dynamics=dynamics,
+        initial=initial,
+        init_window=init_window,
+    )
     return model_from_design(design, get_variant(priors))

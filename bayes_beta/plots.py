@@ -57,8 +57,15 @@ def plot_fan(bands, reference: dict | None = None, title: str = ""):
     alphas = [0.15 + 0.2 * i for i in range(len(bands))]
     for ax, f in zip(axes, factors, strict=True):
         for b, a in zip(bands, alphas, strict=True):
-            ax.fill_between(t, b["lower"].sel(factor=f), b["upper"].sel(factor=f), color="tab:blue",
-                            alpha=a, lw=0, label=f"{b.attrs['prob']:.0%} {b.attrs['kind']}")
+            ax.fill_between(
+                t,
+                b["lower"].sel(factor=f),
+                b["upper"].sel(factor=f),
+                color="tab:blue",
+                alpha=a,
+                lw=0,
+                label=f"{b.attrs['prob']:.0%} {b.attrs['kind']}",
+            )
         ax.plot(t, bands[-1]["median"].sel(factor=f), color="navy", lw=1.0, label="median")
         if reference and f in reference:
             ax.axhline(reference[f], color="tab:red", ls="--", lw=1.0, label="OLS (full sample)")
@@ -76,10 +83,19 @@ def plot_two_bands(filtered, smoothed):
     fig, axes = _panels(len(factors))
     t = smoothed["time"].values
     for ax, f in zip(axes, factors, strict=True):
-        for ds, color, name in ((filtered, "tab:orange", "filtered"),
-                                (smoothed, "tab:blue", "smoothed")):
-            ax.fill_between(t, ds["lower"].sel(factor=f), ds["upper"].sel(factor=f), color=color,
-                            alpha=0.25, lw=0, label=f"{name} {ds.attrs['prob']:.0%}")
+        for ds, color, name in (
+            (filtered, "tab:orange", "filtered"),
+            (smoothed, "tab:blue", "smoothed"),
+        ):
+            ax.fill_between(
+                t,
+                ds["lower"].sel(factor=f),
+                ds["upper"].sel(factor=f),
+                color=color,
+                alpha=0.25,
+                lw=0,
+                label=f"{name} {ds.attrs['prob']:.0%}",
+            )
             ax.plot(t, ds["median"].sel(factor=f), color=color, lw=1.0, label=f"{name} median")
         ax.set_ylabel(f"beta: {f}")
     axes[0].legend(loc="upper left", ncol=4, fontsize=8)

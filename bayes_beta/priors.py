@@ -66,8 +66,9 @@ class NoisePrior:
             return pm.Exponential(name, scale=s, dims=dims)
         if self.family == "lognormal":
             return pm.LogNormal(name, mu=np.log(s), sigma=self.log_sd, dims=dims)
-        var = pm.InverseGamma(f"{name}_var", alpha=self.alpha, beta=(self.alpha - 1) * s**2,
-                              dims=dims)
+        var = pm.InverseGamma(
+            f"{name}_var", alpha=self.alpha, beta=(self.alpha - 1) * s**2, dims=dims
+        )
         return pm.Deterministic(name, pm.math.sqrt(var), dims=dims)
 
     def dist(self, unit):
@@ -84,8 +85,10 @@ class NoisePrior:
             return pm.Exponential.dist(scale=s, shape=shape)
         if self.family == "lognormal":
             return pm.LogNormal.dist(mu=np.log(s), sigma=self.log_sd, shape=shape)
-        raise SpecError("A correlated Q takes its sds from halfnormal, halfstudentt, exponential "
-                        "or lognormal; inversegamma is on variances. Choose another family.")
+        raise SpecError(
+            "A correlated Q takes its sds from halfnormal, halfstudentt, exponential "
+            "or lognormal; inversegamma is on variances. Choose another family."
+        )
 
 
 @dataclass(frozen=True)
@@ -164,5 +167,7 @@ def get_variant(priors: str | PriorVariant) -> PriorVariant:
         return priors
     if isinstance(priors, str) and priors in PRIOR_VARIANTS:
         return PRIOR_VARIANTS[priors]
-    raise SpecError(f"Unknown prior variant {priors!r}; use one of {sorted(PRIOR_VARIANTS)} or "
-                    "pass a bayes_beta.PriorVariant.")
+    raise SpecError(
+        f"Unknown prior variant {priors!r}; use one of {sorted(PRIOR_VARIANTS)} or "
+        "pass a bayes_beta.PriorVariant."
+    )

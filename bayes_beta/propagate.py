@@ -66,8 +66,14 @@ def draw_matrices(posterior: dict[str, np.ndarray], design: Design) -> DrawMatri
     else:
         b0 = np.broadcast_to(design.b0, (S, K))
         P0 = np.broadcast_to(design.P0, (S, K, K))
-    return DrawMatrices(np.ascontiguousarray(T), Q_sqrt, sigma_obs.reshape(S, 1, 1),
-                        np.ascontiguousarray(b0), np.ascontiguousarray(P0), B)
+    return DrawMatrices(
+        np.ascontiguousarray(T),
+        Q_sqrt,
+        sigma_obs.reshape(S, 1, 1),
+        np.ascontiguousarray(b0),
+        np.ascontiguousarray(P0),
+        B,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -86,12 +92,26 @@ def _compiled():
     P0_sqrt = pt.tensor3("P0_sqrt")
     params = Params(T, Q_sqrt @ Q_sqrt.mT, R_sqrt @ R_sqrt.mT, b0, P0, B)
     paths, filt, smooth = sample_paths_graph(
-        y, H, params, z0, z_eta, z_eps, (P0_sqrt, Q_sqrt, R_sqrt), u, scalar_obs=True,
+        y,
+        H,
+        params,
+        z0,
+        z_eta,
+        z_eps,
+        (P0_sqrt, Q_sqrt, R_sqrt),
+        u,
+        scalar_obs=True,
         return_all=True,
     )
     diag = lambda P: pt.diagonal(P, axis1=-2, axis2=-1)  # noqa: E731
-    outputs = [filt.loglik_t, paths, filt.beta_filt, diag(filt.P_filt), smooth.beta_smooth,
-               diag(smooth.P_smooth)]
+    outputs = [
+        filt.loglik_t,
+        paths,
+        filt.beta_filt,
+        diag(filt.P_filt),
+        smooth.beta_smooth,
+        diag(smooth.P_smooth),
+    ]
     inputs = [y, H, u, T, Q_sqrt, R_sqrt, b0, P0, B, z0, z_eta, z_eps, P0_sqrt]
     return pytensor.function(inputs, outputs)
 
@@ -101,22 +121,57 @@ def _psd_sqrt(P: np.ndarray) -> np.ndarray:
     return V * np.sqrt(np.clip(w, 0.0, None))[..., None, :]
 
 
-def propagate(mats: DrawMatrices, design: Design, seed=None, chunk: int = 1000) -> Propagated:
-    """Run every draw through filter, smoother and one path draw (see module docstring)."""
+KEYS = ("loglik_t", "path", "filtered_mean", "filtered_var", "smoothed_mean", "smoothed_var")
+ENGINES = ("numba", "pytensor")
+
+
+def propagate(
+    mats: DrawMatrices, design: Design, seed=None, chunk: int = 5000, engine: str = "numba"
+) -> Propagated:
+    """Run every draw through filter, smoother and one path draw (see module docstring).
+
+    ``engine="numba"`` runs :func:`bayes_beta.kalman.numba_kernels.propagate_scalar` (parallel
+    over draws); ``"pytensor"`` the batched pytensor graphs (the reference; slower). Both use
+    the same random numbers, so they give the same draws.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}; got {engine!r}")
     rng = np.random.default_rng(seed)
-    fn = _compiled()
     S, K, n = mats.T.shape[0], design.K, len(design.y)
-    y, H, u = design.y[:, None], design.H[:, None, :], np.ones((n, 1))
     P0_sqrt = _psd_sqrt(mats.P0)
-    keys = ("loglik_t", "path", "filtered_mean", "filtered_var", "smoothed_mean", "smoothed_var")
-    out = {k: [] for k in keys}
+    z_all = (
+        rng.standard_normal((S, K)),
+        rng.standard_normal((S, n, K)),
+        rng.standard_normal((S, n, 1)),
+    )
+    out = {k: [] for k in KEYS}
     for start in range(0, S, chunk):
         sl = slice(start, min(start + chunk, S))
-        s = sl.stop - sl.start
-        z = (rng.standard_normal((s, K)), rng.standard_normal((s, n, K)),
-             rng.standard_normal((s, n, 1)))
-        res = fn(y, H, u, *(np.ascontiguousarray(m[sl]) for m in mats), *z, P0_sqrt[sl])
-        for k, r in zip(keys, res, strict=True):
+        z = [x[sl] for x in z_all]
+        part = [np.ascontiguousarray(m[sl]) for m in mats]
+        if engine == "numba":
+            from bayes_beta.kalman.numba_kernels import propagate_scalar
+
+            T, Q_sqrt, R_sqrt, b0, P0, B = part
+            res = propagate_scalar(
+                design.y,
+                design.H,
+                T,
+                Q_sqrt,
+                R_sqrt[:, 0, 0].copy(),
+                b0,
+                P0,
+                np.ascontiguousarray(P0_sqrt[sl]),
+                B[:, :, 0].copy(),
+                z[0],
+                z[1],
+                z[2][:, :, 0].copy(),
+            )
+        else:
+            res = _compiled()(
+                design.y[:, None], design.H[:, None, :], np.ones((n, 1)), *part, *z, P0_sqrt[sl]
+            )
+        for k, r in zip(KEYS, res, strict=True):
             out[k].append(np.asarray(r))
     o = {k: np.concatenate(v, axis=0) for k, v in out.items()}
     filtered_draw = o["filtered_mean"] + np.sqrt(o["filtered_var"]) * rng.standard_normal(

@@ -78,7 +78,16 @@ def kalman_smoother_graph(
 
 
 def sample_paths_graph(
-    y, H, params: Params | Any, z0, z_eta, z_eps, factors, u=None, *, scalar_obs=None,
+    y,
+    H,
+    params: Params | Any,
+    z0,
+    z_eta,
+    z_eps,
+    factors,
+    u=None,
+    *,
+    scalar_obs=None,
     return_all: bool = False,
 ):
     """Joint draws of ``beta_{1:n} | y, theta`` by the Durbin-Koopman simulation smoother.
