@@ -19,9 +19,9 @@ from bayes_beta.priors import PRIOR_VARIANTS, NoisePrior, PriorVariant
 from bayes_beta.spec import StateSpace
 
 _LAZY = {  # the Bayesian layer imports PyMC: loaded on first use, not with the package
-    "fit": "bayes_beta.fit",
-    "sample": "bayes_beta.fit",
-    "Fit": "bayes_beta.fit",
+    "fit": "bayes_beta.fitting",
+    "sample": "bayes_beta.fitting",
+    "Fit": "bayes_beta.fitting",
     "build_model": "bayes_beta.model",
     "load_fit": "bayes_beta.io",
 }

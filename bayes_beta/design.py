@@ -92,10 +92,8 @@ def _check_factors(X: np.ndarray, names: list[str]) -> None:
             )
     complete = X[~np.isnan(X).any(axis=1)]
     if complete.shape[0] and np.linalg.matrix_rank(complete) < X.shape[1]:
-        for k in range(X.shape[1]):
-            others = np.delete(complete, k, axis=1)
-            if others.size == 0:
-                continue
+        for k in range(1, X.shape[1]):  # the first column that the earlier ones explain
+            others = complete[:, :k]
             coef, *_ = np.linalg.lstsq(others, complete[:, k], rcond=None)
             resid = complete[:, k] - others @ coef
             if np.std(resid) <= 1e-10 * np.std(complete[:, k]):

@@ -54,7 +54,7 @@ def _design(tree: xr.DataTree) -> Design:
 
 def load_fit(path):
     """Read a fit written by :meth:`Fit.save`; checks the stored data fingerprint."""
-    from bayes_beta.fit import Fit
+    from bayes_beta.fitting import Fit
 
     path = Path(path)
     if not path.exists():

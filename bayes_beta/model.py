@@ -72,7 +72,8 @@ def _noise(design: Design, variant: PriorVariant) -> NoiseTensors:
         b0 = pm.Normal("b0", mu=design.b0, sigma=prior_sd, dims="factor")
         P0 = pt.zeros((K, K))
     else:
-        b0, P0 = pt.as_tensor(design.b0), pt.as_tensor(design.P0)
+        b0 = pm.Data("b0_init", design.b0, dims="factor")
+        P0 = pm.Data("P0_init", design.P0, dims=("factor", "factor_"))
     return NoiseTensors(T, Q_sqrt, pt.reshape(sigma_obs, (1, 1)), b0, P0, B)
 
 

@@ -4,8 +4,9 @@ Scales are **relative to the data**, so returns in percent or in decimals give t
 
 - observation noise sd ``sqrt(R)``: unit ``sd(y)``;
 - state noise sd of factor k, ``sqrt(Q_kk)`` per step: unit
-  ``u_k = sd(y) / sd(H_k) / sqrt(steps per year)``, i.e. a prior ``scale`` of 0.5 says "the
-  exposure typically drifts by about half an OLS-sized beta per year" whatever the frequency.
+  ``u_k = sd(y) / sd(H_k) / sqrt(steps per year)``, i.e. a prior ``scale`` of 0.25 says "the
+  exposure typically drifts by about a quarter of ``sd(y)/sd(H_k)`` per year" whatever the
+  frequency.
   (``sd(y)/sd(H_k)`` is the size of a beta that explains all of ``y``; an intercept column uses
   ``sd(y)``.)
 
@@ -101,7 +102,7 @@ class PriorVariant:
     """
 
     name: str
-    state: NoisePrior = field(default_factory=lambda: NoisePrior("halfnormal", 0.5))
+    state: NoisePrior = field(default_factory=lambda: NoisePrior("halfnormal", 0.25))
     obs: NoisePrior = field(default_factory=lambda: NoisePrior("halfnormal", 1.0))
     correlated: bool = False
     lkj_eta: float = 2.0
@@ -139,12 +140,12 @@ PRIOR_VARIANTS: dict[str, PriorVariant] = {
     for v in (
         PriorVariant(
             "default",
-            description="Weakly informative: HalfNormal sds, yearly drift about half an OLS beta.",
+            description="Weakly informative: HalfNormal sds, yearly drift scale 0.25 sd(y)/sd(H_k).",
         ),
         PriorVariant(
             "tight",
-            state=NoisePrior("halfnormal", 0.05),
-            description="Near-static exposures: yearly drift about 5% of an OLS beta.",
+            state=NoisePrior("halfnormal", 0.025),
+            description="Near-static exposures: yearly drift scale 0.025 sd(y)/sd(H_k).",
         ),
         PriorVariant(
             "loose",
