@@ -24,10 +24,18 @@ _LAZY = {  # the Bayesian layer imports PyMC: loaded on first use, not with the 
     "Fit": "bayes_beta.fitting",
     "build_model": "bayes_beta.model",
     "load_fit": "bayes_beta.io",
+    "KalmanSpec": "bayes_beta.classical",
+    "KalmanEngine": "bayes_beta.classical",
+    "BoundaryWarning": "bayes_beta.classical",
+    "prior_from_mle": "bayes_beta.classical",
 }
 
 
 def __getattr__(name: str):
+    if name == "classical":
+        import importlib
+
+        return importlib.import_module("bayes_beta.classical")
     if name in _LAZY:
         import importlib
 
@@ -40,9 +48,12 @@ __version__ = "0.1.0"
 __all__ = [
     "PRIOR_VARIANTS",
     "BayesBetaError",
+    "BoundaryWarning",
     "ColumnError",
     "DataError",
     "FilterResult",
+    "KalmanEngine",
+    "KalmanSpec",
     "Fit",
     "NoisePrior",
     "PriorVariant",
@@ -53,11 +64,13 @@ __all__ = [
     "StateSpace",
     "__version__",
     "build_model",
+    "classical",
     "datasets",
     "fit",
     "kalman_filter",
     "kalman_smoother",
     "load_fit",
+    "prior_from_mle",
     "sample",
     "sample_paths",
     "simulate",

@@ -29,6 +29,7 @@ __all__ = ["Design", "make_design"]
 
 INITIAL_RULES = ("ols", "diffuse", "prior")
 DYNAMICS = ("random_walk", "mean_reverting")
+LIKELIHOODS = ("fused", "scan")
 ALPHA = "alpha"
 
 
@@ -51,6 +52,7 @@ class Design:
     state_unit: np.ndarray  # (K,) sd(y)/sd(H_k)/sqrt(steps per year)
     steps_per_year: float
     ols: np.ndarray = field(repr=False)  # full-sample OLS coefficients, for reference lines
+    likelihood: str = "fused"  # "fused" (numba Op, analytic gradient) or "scan" (pytensor graph)
 
     @property
     def K(self) -> int:
@@ -122,6 +124,7 @@ def make_design(
     dynamics: str = "random_walk",
     initial: str = "ols",
     init_window: int | None = None,
+    likelihood: str = "fused",
 ) -> Design:
     """Validate ``df`` and build the :class:`Design`; ``df`` itself is never modified."""
     if isinstance(factors, str):
@@ -135,6 +138,8 @@ def make_design(
         )
     if dynamics not in DYNAMICS:
         raise SpecError(f"dynamics must be one of {DYNAMICS}; got {dynamics!r}.")
+    if likelihood not in LIKELIHOODS:
+        raise SpecError(f"likelihood must be one of {LIKELIHOODS}; got {likelihood!r}.")
     if initial not in INITIAL_RULES:
         raise SpecError(f"initial must be one of {INITIAL_RULES}; got {initial!r}.")
     K = len(factors) + int(intercept)
@@ -185,5 +190,5 @@ def make_design(
         y_unit=y_unit,
         state_unit=beta_unit / np.sqrt(spy),
         steps_per_year=spy,
-        ols=ols,
+        ols=ols, likelihood=likelihood,
     )

@@ -211,6 +211,7 @@ def fit(
     dynamics: str = "random_walk",
     initial: str = "ols",
     init_window: int | None = None,
+    likelihood: str = "fused",
     check: bool = True,
 ) -> Fit:
     """Fit time-varying exposures of ``target`` on ``factors`` with NUTS and propagate them.
@@ -231,6 +232,7 @@ def fit(
         dynamics=dynamics,
         initial=initial,
         init_window=init_window,
+        likelihood=likelihood,
     )
     return sample(
         model,

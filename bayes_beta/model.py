@@ -4,6 +4,9 @@
              [, phi, mu for mean reversion] [, b0])          ~ a named prior variant
     log p(y | theta) = sum_t l_t(theta)                      (bayes_beta.kalman filter)
 
+The likelihood is the fused numba Op of :mod:`bayes_beta.kalman.fused_op` by default, or the
+pytensor scan graph (``likelihood="scan"``); the tests hold the two equal.
+
 Dynamics: ``"random_walk"`` (``T = I``) or ``"mean_reverting"``:
 ``beta_t - mu = diag(phi) (beta_(t-1) - mu) + eta_t``, i.e. ``T = diag(phi)`` and a control
 input ``B u_t = (1 - phi) * mu`` with ``u_t = 1``.
@@ -20,6 +23,7 @@ import pytensor.tensor as pt
 
 from bayes_beta.design import Design, make_design
 from bayes_beta.kalman import Params, kalman_filter_graph
+from bayes_beta.kalman.fused_op import kalman_loglik
 from bayes_beta.priors import PriorVariant, get_variant
 
 __all__ = ["NOISE_VARS", "build_model", "model_from_design", "model_setup"]
@@ -83,11 +87,14 @@ def model_from_design(design: Design, variant: PriorVariant) -> pm.Model:
     with pm.Model(coords=coords) as model:
         m = _noise(design, variant)
         params = Params(m.T, m.Q_sqrt @ m.Q_sqrt.T, m.R_sqrt @ m.R_sqrt.T, m.b0, m.P0, m.B)
-        u = np.ones((len(design.y), 1))
-        filt = kalman_filter_graph(
-            design.y[:, None], design.H[:, None, :], params, u, scalar_obs=True
-        )
-        pm.Potential("loglik", filt.loglik)
+        if design.likelihood == "fused":
+            loglik, _ = kalman_loglik(design.y, design.H, params.T, params.Q, params.R[0, 0],
+                                      params.b0, params.P0, params.B[:, 0])
+        else:
+            u = np.ones((len(design.y), 1))
+            loglik = kalman_filter_graph(design.y[:, None], design.H[:, None, :], params, u,
+                                         scalar_obs=True).loglik
+        pm.Potential("loglik", loglik)
     _SETUPS[model] = Setup(design, variant)
     return model
 
@@ -115,6 +122,7 @@ def build_model(
     dynamics: str = "random_walk",
     initial: str = "ols",
     init_window: int | None = None,
+    likelihood: str = "fused",
 ) -> pm.Model:
     """Build the PyMC model for ``target`` on ``factors`` in ``df`` (a DatetimeIndex frame).
 

@@ -39,7 +39,7 @@ class NoisePrior:
     """Prior on a positive noise scale (a standard deviation), relative to a data unit."""
 
     family: str = "halfnormal"
-    scale: float = 1.0
+    scale: float | tuple[float, ...] = 1.0  # one number, or one per factor
     nu: float = 3.0  # halfstudentt degrees of freedom
     log_sd: float = 1.0  # lognormal sd of log(sd)
     alpha: float = 3.0  # inversegamma shape (on the variance)
@@ -47,10 +47,13 @@ class NoisePrior:
     def __post_init__(self) -> None:
         if self.family not in FAMILIES:
             raise SpecError(f"Unknown prior family {self.family!r}; choose one of {FAMILIES}.")
+        if isinstance(self.scale, list | tuple | np.ndarray):
+            object.__setattr__(self, "scale", tuple(float(x) for x in self.scale))
         for name in ("scale", "nu", "log_sd"):
-            value = getattr(self, name)
-            if not (np.isfinite(value) and value > 0):
-                raise SpecError(f"NoisePrior.{name} must be a positive number; got {value!r}.")
+            value = np.asarray(getattr(self, name), dtype=float)
+            if value.size == 0 or not np.all(np.isfinite(value) & (value > 0)):
+                raise SpecError(f"NoisePrior.{name} must be positive (a number, or one per "
+                                f"factor for scale); got {getattr(self, name)!r}.")
         if self.family == "inversegamma" and not self.alpha > 1:
             raise SpecError(f"inversegamma needs alpha > 1 (a finite mean); got {self.alpha}.")
 

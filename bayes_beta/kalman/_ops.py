@@ -23,16 +23,17 @@ def outer(a, b):
 
 
 def sym(M):
-    """Exactly symmetric copy of a matrix that is symmetric up to round-off.
+    """Symmetrise ``M`` (symmetric up to round-off) exactly: ``mirror((M + M') / 2)``.
 
-    The lower triangle is mirrored onto the upper one (``tril(M) + tril(M, -1)'``, with masks so
-    it broadcasts over batch axes); multiplying by exact 0/1 masks keeps the result bit-symmetric
-    whatever order compiled code evaluates it in, which ``(M + M') / 2`` does not guarantee.
+    The average gives the usual symmetric gradient; mirroring its lower triangle onto the upper
+    one (``tril + tril(-1)'``, with 0/1 masks so it broadcasts over batch axes) makes the result
+    bit-symmetric whatever order compiled code sums it in.
     """
     k = M.shape[-1]
+    A = 0.5 * (M + M.mT)
     lower = pt.tri(k, k, 0, dtype="float64")
     strict = pt.tri(k, k, -1, dtype="float64")
-    return M * lower + (M * strict).mT
+    return A * lower + (A * strict).mT
 
 
 def as_tensor(x, name: str):

@@ -1,0 +1,275 @@
+"""Maximum-likelihood noise variances through the pytensor Kalman filter (exact gradients).
+
+The model is a :class:`~bayes_beta.StateSpace` with scalar observations (``m = 1``). Some
+diagonal entries of ``Q`` and the observation variance ``R = [[r]]`` are free; everything else
+(``T``, ``b0``, ``P0``, off-diagonal and fixed entries of ``Q``, ``B``, ``d``) is held at the
+spec's values. The optimiser works on normalised log-variances::
+
+    theta_k = log(q_k / u_k^2)      free state variance q_k = Q[k, k], unit u_k
+    theta_r = log(r / u_r^2)        observation variance, unit u_r
+
+so every coordinate is of order one whatever the data's units. Default units: ``u_r = sd(y)``
+and ``u_k = sd(y) / sd(H_k)`` (the size of a beta that explains all of ``y``; ``sd(y)`` when
+``H_k`` is constant). The objective is ``-sum_t l_t(theta) / n_obs`` with ``l_t`` the filter's
+one-step-ahead log-density; its gradient is ``pytensor.grad`` of the same graph (reverse mode
+through the scan), compiled once per process (and kept in pytensor's on-disk cache).
+
+Optimiser: ``scipy.optimize.minimize(method="L-BFGS-B")`` from several starting points, box
+bounds ``sd / unit`` in ``[1e-6, 1e2]`` (``theta`` in ``[2 log 1e-6, 2 log 1e2]``); the best
+optimum wins. A variance whose MLE sd is below ``boundary_sd * unit`` (default ``1e-4``) or
+that ends on a box bound sits on the boundary of the parameter space (variance 0 means a static
+exposure, or an observation without noise): a :class:`BoundaryWarning` says so.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from functools import cache
+from typing import NamedTuple
+
+import numpy as np
+
+from bayes_beta.errors import DataError, SpecError
+from bayes_beta.spec import StateSpace
+
+__all__ = [
+    "BOUNDS",
+    "START_SDS",
+    "BoundaryWarning",
+    "MLEResult",
+    "fit_noise_mle",
+    "noise_loglik",
+]
+
+#: Box bounds of ``theta`` (normalised log-variances): sd / unit in [1e-6, 1e2].
+BOUNDS = (2.0 * np.log(1e-6), 2.0 * np.log(1e2))
+#: Starting points as (state sd / u_k, observation sd / u_r); ``n_starts`` takes the first ones.
+START_SDS = ((0.01, 0.5), (0.1, 0.5), (0.001, 0.9), (0.03, 0.2), (0.3, 0.05))
+
+
+class BoundaryWarning(UserWarning):
+    """A maximum-likelihood variance sits on the boundary of its parameter space (near 0)."""
+
+
+class MLEResult(NamedTuple):
+    """Outcome of :func:`fit_noise_mle`.
+
+    ``Q`` and ``R`` are the full matrices at the optimum; ``theta`` the normalised
+    log-variances (free states, then ``r``); ``loglik_starts`` the optimum from each start.
+    """
+
+    Q: np.ndarray
+    R: np.ndarray
+    loglik: float
+    theta: np.ndarray
+    names: tuple[str, ...]
+    at_boundary: tuple[str, ...]
+    converged: bool
+    message: str
+    loglik_starts: np.ndarray
+    n_obs: int
+
+
+@cache
+def _compiled():
+    """``(y, H, T, b0, P0, Q_fixed, free, log_q, log_r, B, u, d) -> (ll, dll/dlog_q, dll/dlog_r)``.
+
+    ``Q = Q_fixed + diag(free * exp(log_q))``, ``R = [[exp(log_r)]]``. One compiled function serves
+    every K, n and spec (all shapes are symbolic).
+    """
+    import pytensor
+    import pytensor.tensor as pt
+
+    from bayes_beta.kalman import Params, kalman_filter_graph
+
+    y = pt.tensor("y", shape=(None, 1))
+    H = pt.tensor("H", shape=(None, 1, None))
+    T, P0, Q_fixed, B, u = (pt.matrix(n) for n in ("T", "P0", "Q_fixed", "B", "u"))
+    b0, free, log_q, d = (pt.vector(n) for n in ("b0", "free", "log_q", "d"))
+    log_r = pt.scalar("log_r")
+    Q = Q_fixed + pt.diag(free * pt.exp(log_q))
+    R = pt.reshape(pt.exp(log_r), (1, 1))
+    ll = kalman_filter_graph(y, H, Params(T, Q, R, b0, P0, B, d), u, scalar_obs=True).loglik
+    g_q, g_r = pytensor.grad(ll, [log_q, log_r])
+    inputs = [y, H, T, b0, P0, Q_fixed, free, log_q, log_r, B, u, d]
+    return pytensor.function(inputs, [ll, g_q, g_r], on_unused_input="ignore")
+
+
+def _arrays(y, H, spec: StateSpace, u=None):
+    """Checked ``y (n, 1)``, ``H (n, 1, K)`` and the control arrays (zeros without control)."""
+    from bayes_beta.numeric import _check_inputs
+
+    y, H, u, _ = _check_inputs(y, H, spec, u)
+    if y.shape[1] != 1:
+        raise DataError(f"MLE of the noise needs one observation per step; y has {y.shape[1]}.")
+    if u is None:
+        B, u = np.zeros((spec.K, 1)), np.zeros((len(y), 1))
+    else:
+        B = spec.B
+    return y, H, B, u
+
+
+def _free_mask(spec: StateSpace, free_q) -> np.ndarray:
+    if free_q is None:
+        return np.ones(spec.K)
+    mask = np.asarray(free_q, dtype=bool)
+    if mask.shape != (spec.K,):
+        raise SpecError(f"free_q must have one flag per state (K = {spec.K}); got {mask.shape}.")
+    return mask.astype(float)
+
+
+def noise_loglik(y, H, spec: StateSpace, log_q, log_r: float, free_q=None, u=None):
+    """Log-likelihood and its gradient at ``Q[k, k] = exp(log_q[k])`` (free k), ``R = exp(log_r)``.
+
+    Returns ``(loglik, dloglik/dlog_q (K,), dloglik/dlog_r)``; entries of ``log_q`` for fixed
+    states are ignored (their gradient is 0) and those states keep ``spec.Q``. Raw (not
+    normalised) log-variances: this is the function :func:`fit_noise_mle` optimises.
+    """
+    y, H, B, u = _arrays(y, H, spec, u)
+    free = _free_mask(spec, free_q)
+    Q_fixed = np.array(spec.Q) * (1.0 - np.diag(free))
+    log_q = np.asarray(log_q, dtype=float).reshape(spec.K)
+    fn = _compiled()
+    ll, g_q, g_r = fn(
+        y, H, spec.T, spec.b0, spec.P0, Q_fixed, free, log_q, float(log_r), B, u, spec.d
+    )
+    return float(ll), np.asarray(g_q), float(g_r)
+
+
+def default_units(y, H) -> tuple[np.ndarray, float]:
+    """``(u_k, u_r)``: ``u_r = sd(y)``, ``u_k = sd(y) / sd(H_k)`` (``sd(y)`` for constant ``H_k``).
+
+    Computed on the rows where ``y`` and every ``H_t`` entry are finite.
+    """
+    y = np.asarray(y, dtype=float).reshape(len(y), -1)[:, 0]
+    H = np.asarray(H, dtype=float).reshape(len(y), -1)
+    ok = np.isfinite(y) & np.isfinite(H).all(axis=1)
+    if ok.sum() < 2:
+        raise DataError("At least two complete rows of y and H are needed to estimate the noise.")
+    sd_y = float(np.std(y[ok]))
+    if sd_y == 0:
+        raise DataError("The target is constant: its noise variances cannot be estimated.")
+    sd_h = np.std(H[ok], axis=0)
+    return sd_y / np.where(sd_h > 0, sd_h, 1.0), sd_y
+
+
+def _starts(n_starts: int, n_free: int, starts) -> list[np.ndarray]:
+    if starts is None:
+        if not 1 <= int(n_starts) <= len(START_SDS):
+            raise SpecError(f"n_starts must be between 1 and {len(START_SDS)}; got {n_starts}.")
+        starts = START_SDS[: int(n_starts)]
+    out = []
+    for sd_q, sd_r in starts:
+        theta = np.r_[np.full(n_free, 2.0 * np.log(sd_q)), 2.0 * np.log(sd_r)]
+        out.append(np.clip(theta, *BOUNDS))
+    return out
+
+
+def fit_noise_mle(
+    y,
+    H,
+    spec: StateSpace,
+    *,
+    free_q: Sequence[bool] | None = None,
+    names: Sequence[str] | None = None,
+    units: tuple[Sequence[float], float] | None = None,
+    n_starts: int = 3,
+    starts: Sequence[tuple[float, float]] | None = None,
+    boundary_sd: float = 1e-4,
+    u=None,
+    warn: bool = True,
+) -> MLEResult:
+    """Maximise the filter's log-likelihood over the free ``diag Q`` entries and ``R``.
+
+    Parameters
+    ----------
+    y, H : the data as for :func:`bayes_beta.kalman_filter` (one observation per step).
+    spec : the model; its ``T, b0, P0`` (and fixed ``Q`` entries, ``B``, ``d``) are held fixed.
+    free_q : one flag per state: which ``Q[k, k]`` are estimated (default all). The off-diagonal
+        entries of ``Q`` in a free row/column are set to 0.
+    names : state names for messages (default ``beta_0, beta_1, ...``).
+    units : ``(u_k, u_r)`` of the normalisation (default :func:`default_units`).
+    n_starts, starts : how many of :data:`START_SDS`, or explicit (state sd / u_k, obs sd / u_r).
+    boundary_sd : a variance with ``sd < boundary_sd * unit`` counts as on the boundary.
+    warn : emit a :class:`BoundaryWarning` for variances on the boundary.
+    """
+    from scipy.optimize import minimize
+
+    y2, H3, B, u2 = _arrays(y, H, spec, u)
+    free = _free_mask(spec, free_q)
+    idx = np.flatnonzero(free)
+    names = tuple(names) if names is not None else tuple(f"beta_{k}" for k in range(spec.K))
+    u_q, u_r = default_units(y2, H3[:, 0, :]) if units is None else units
+    u_q = np.broadcast_to(np.asarray(u_q, dtype=float), (spec.K,))
+    Q_fixed = np.array(spec.Q)
+    Q_fixed[idx, :] = 0.0
+    Q_fixed[:, idx] = 0.0
+    n_obs = int((np.isfinite(y2[:, 0]) & np.isfinite(H3[:, 0, :]).all(axis=1)).sum())
+    shift = np.r_[2.0 * np.log(u_q[idx]), 2.0 * np.log(u_r)]
+    fn = _compiled()
+    fixed_args = (y2, H3, spec.T, spec.b0, spec.P0, Q_fixed, free)
+
+    def objective(theta):
+        raw = theta + shift
+        log_q = np.zeros(spec.K)
+        log_q[idx] = raw[:-1]
+        ll, g_q, g_r = fn(*fixed_args, log_q, raw[-1], B, u2, spec.d)
+        if not np.isfinite(ll):
+            return 1e10, np.zeros_like(theta)
+        return -float(ll) / n_obs, -np.r_[np.asarray(g_q)[idx], float(g_r)] / n_obs
+
+    runs = []
+    for theta0 in _starts(n_starts, len(idx), starts):
+        res = minimize(
+            objective,
+            theta0,
+            jac=True,
+            method="L-BFGS-B",
+            bounds=[BOUNDS] * len(theta0),
+            options={"maxiter": 1000, "ftol": 1e-13, "gtol": 1e-9},
+        )
+        runs.append(res)
+    best = min(runs, key=lambda r: r.fun)
+    theta = np.asarray(best.x, dtype=float)
+    raw = theta + shift
+    Q = Q_fixed.copy()
+    Q[idx, idx] = np.exp(raw[:-1])
+    R = np.array([[np.exp(raw[-1])]])
+    labels = (*(f"Q[{names[k]}]" for k in idx), "R")
+    low = 2.0 * np.log(boundary_sd)
+    edge = (theta <= low) | (theta <= BOUNDS[0] + 1e-6) | (theta >= BOUNDS[1] - 1e-6)
+    at_boundary = tuple(lab for lab, e in zip(labels, edge, strict=True) if e)
+    if warn and at_boundary:
+        _warn_boundary(at_boundary, theta, labels, edge)
+    return MLEResult(
+        Q=Q,
+        R=R,
+        loglik=-float(best.fun) * n_obs,
+        theta=theta,
+        names=labels,
+        at_boundary=at_boundary,
+        converged=bool(best.success),
+        message=str(best.message),
+        loglik_starts=np.array([-r.fun * n_obs for r in runs]),
+        n_obs=n_obs,
+    )
+
+
+def _warn_boundary(at_boundary, theta, labels, edge) -> None:
+    parts = []
+    for lab, th, e in zip(labels, theta, edge, strict=True):
+        if not e:
+            continue
+        what = "a static exposure" if lab.startswith("Q") else "an observation without noise"
+        if th >= BOUNDS[1] - 1e-6:
+            what = "an implausibly large variance (check the data's units)"
+        parts.append(f"{lab} (sd = {np.exp(th / 2):.2g} x its unit: {what})")
+    warnings.warn(
+        "The maximum-likelihood optimum sits on the boundary of the parameter space for "
+        + "; ".join(parts)
+        + ". The likelihood cannot tell this variance from 0 (or the bound); treat its MLE as "
+        "the boundary value, fix it, or use the Bayesian fit (bb.fit), whose prior regularises it.",
+        BoundaryWarning,
+        stacklevel=3,
+    )
