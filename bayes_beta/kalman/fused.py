@@ -49,7 +49,7 @@ def _forward(y, H, T, Q, r, b0, P0, c, keep):
     v_s = np.zeros(m)
     obs = np.zeros(n, dtype=np.bool_)
     b = b0.copy()
-    P = P0.copy()
+    P = 0.5 * (P0 + P0.T)  # the symmetric part: the gradient convention of (M + M') / 2
     bp = np.empty(K)
     Pp = np.empty((K, K))
     A = np.empty((K, K))
