@@ -31,14 +31,16 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from bayes_beta.kalman.numba_kernels import _sandwich
-
 LOG_2PI = float(np.log(2.0 * np.pi))
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _forward(y, H, T, Q, r, b0, P0, c, keep):
-    """Run the filter; ``keep`` stores what the gradient needs. Returns the stores and l_t."""
+    """Run the filter; ``keep`` stores what the gradient needs. Returns the stores and l_t.
+
+    Loops are written out (no helper calls, no temporaries) so numba keeps everything in
+    registers; ``error_model="numpy"`` drops Python's division checks from the inner loops.
+    """
     n, K = H.shape
     ll = np.zeros(n)
     m = n if keep else 1
@@ -52,72 +54,87 @@ def _forward(y, H, T, Q, r, b0, P0, c, keep):
     P = 0.5 * (P0 + P0.T)  # the symmetric part: the gradient convention of (M + M') / 2
     bp = np.empty(K)
     Pp = np.empty((K, K))
+    TP = np.empty((K, K))
     A = np.empty((K, K))
-    tmp = np.empty((K, K))
     Ph = np.empty(K)
+    kg = np.empty(K)
     for t in range(n):
-        j = t if keep else 0
-        for i in range(K):
-            b_prev[j, i] = b[i]
-            for q in range(K):
-                P_prev[j, i, q] = P[i, q]
-        for i in range(K):
+        if keep:
+            for i in range(K):
+                b_prev[t, i] = b[i]
+                for j in range(K):
+                    P_prev[t, i, j] = P[i, j]
+        for i in range(K):  # predict
             s = c[i]
-            for q in range(K):
-                s += T[i, q] * b[q]
+            for j in range(K):
+                s += T[i, j] * b[j]
             bp[i] = s
-        _sandwich(T, P, Pp, tmp)
-        for i in range(K):
-            for q in range(i + 1):
-                val = Pp[i, q] + 0.5 * (Q[i, q] + Q[q, i])
-                Pp[i, q] = val
-                Pp[q, i] = val
-        ok = not np.isnan(y[t])
-        for q in range(K):
-            ok = ok and not np.isnan(H[t, q])
-        obs[t] = ok
-        if ok:
-            S = r
-            v = y[t]
-            for i in range(K):
+            for j in range(K):
                 s = 0.0
-                for q in range(K):
-                    s += Pp[i, q] * H[t, q]
-                Ph[i] = s
-                S += H[t, i] * s
-                v -= H[t, i] * bp[i]
-            for i in range(K):
-                k_i = Ph[i] / S
-                b[i] = bp[i] + k_i * v
-                for q in range(K):
-                    A[i, q] = (1.0 if i == q else 0.0) - k_i * H[t, q]
-            _sandwich(A, Pp, P, tmp)
-            for i in range(K):
-                for q in range(i + 1):
-                    val = P[i, q] + r * Ph[i] * Ph[q] / (S * S)
-                    P[i, q] = val
-                    P[q, i] = val
-            ll[t] = -0.5 * (LOG_2PI + np.log(S) + v * v / S)
-            if keep:
-                S_s[t] = S
-                v_s[t] = v
-                for i in range(K):
-                    Ph_s[t, i] = Ph[i]
-        else:
+                for k in range(K):
+                    s += T[i, k] * P[k, j]
+                TP[i, j] = s
+        for i in range(K):
+            for j in range(i + 1):
+                s = 0.5 * (Q[i, j] + Q[j, i])
+                for k in range(K):
+                    s += TP[i, k] * T[j, k]
+                Pp[i, j] = s
+                Pp[j, i] = s
+        ok = not np.isnan(y[t])
+        for j in range(K):
+            if np.isnan(H[t, j]):
+                ok = False
+        obs[t] = ok
+        if not ok:
             for i in range(K):
                 b[i] = bp[i]
-                for q in range(K):
-                    P[i, q] = Pp[i, q]
+                for j in range(K):
+                    P[i, j] = Pp[i, j]
+            continue
+        S = r
+        v = y[t]
+        for i in range(K):  # update
+            s = 0.0
+            for j in range(K):
+                s += Pp[i, j] * H[t, j]
+            Ph[i] = s
+            S += H[t, i] * s
+            v -= H[t, i] * bp[i]
+        for i in range(K):
+            kg[i] = Ph[i] / S
+            b[i] = bp[i] + kg[i] * v
+            for j in range(K):
+                A[i, j] = (1.0 if i == j else 0.0) - kg[i] * H[t, j]
+        for i in range(K):  # Joseph form: A Pp A' + r k k'
+            for j in range(K):
+                s = 0.0
+                for k in range(K):
+                    s += A[i, k] * Pp[k, j]
+                TP[i, j] = s
+        for i in range(K):
+            for j in range(i + 1):
+                s = r * kg[i] * kg[j]
+                for k in range(K):
+                    s += TP[i, k] * A[j, k]
+                P[i, j] = s
+                P[j, i] = s
+        ll[t] = -0.5 * (LOG_2PI + np.log(S) + v * v / S)
+        if keep:
+            S_s[t] = S
+            v_s[t] = v
+            for i in range(K):
+                Ph_s[t, i] = Ph[i]
     return b_prev, P_prev, Ph_s, S_s, v_s, obs, ll
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def loglik_scalar(y, H, T, Q, r, b0, P0, c):
     """Per-step log-likelihood ``l_t`` (n,) of the scalar-observation filter."""
     return _forward(y, H, T, Q, r, b0, P0, c, False)[-1]
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def loglik_scalar_grad(y, H, T, Q, r, b0, P0, c, w):
     """Gradient of ``sum_t w_t l_t`` with respect to ``T, Q, r, b0, P0, c`` (module docstring)."""
     n, K = H.shape

@@ -18,7 +18,7 @@ from numba import njit, prange
 LOG_2PI = float(np.log(2.0 * np.pi))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _sandwich(A, P, out, tmp):
     """out = A P A' (lower triangle computed, then mirrored: exactly symmetric)."""
     K = P.shape[0]
@@ -37,7 +37,7 @@ def _sandwich(A, P, out, tmp):
             out[j, i] = s
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _cholesky(P, L):
     K = P.shape[0]
     for j in range(K):
@@ -54,7 +54,7 @@ def _cholesky(P, L):
             L[i, j] = 0.0
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _cho_solve_columns(L, B, X):
     """X = (L L')^-1 B, column by column (forward then backward substitution)."""
     K, M = B.shape
@@ -71,7 +71,7 @@ def _cho_solve_columns(L, B, X):
             X[i, c] = s / L[i, i]
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _one_draw(
     y,
     H,
@@ -228,7 +228,7 @@ def _one_draw(
             path[t, i] += a[i]
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, error_model="numpy")
 def propagate_scalar(y, H, T, Q_sqrt, r_sqrt, b0, P0, P0_sqrt, Bu, z0, z_eta, z_eps):
     """All draws ``s``: filter, smoother and one path draw (see module docstring).
 
