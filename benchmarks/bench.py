@@ -214,7 +214,6 @@ def worker_pymc_extras(quick: bool) -> dict:
     n = 100 if quick else 516
     df, target, factors = example_data(n)
     d = make_design(df, target, factors)
-    K = d.K
     reg = st.Regression(name="exog", state_names=list(factors), innovations=True)
     ss = (reg + st.MeasurementError(name="obs")).build(verbose=False)
     variant = bb.PRIOR_VARIANTS["default"]
