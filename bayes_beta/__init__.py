@@ -17,6 +17,7 @@ from bayes_beta.numeric import (
 )
 from bayes_beta.priors import PRIOR_VARIANTS, NoisePrior, PriorVariant
 from bayes_beta.spec import StateSpace
+from bayes_beta.specfile import ModelSpec, load_spec
 
 _LAZY = {  # the Bayesian layer imports PyMC: loaded on first use, not with the package
     "fit": "bayes_beta.fitting",
@@ -28,6 +29,9 @@ _LAZY = {  # the Bayesian layer imports PyMC: loaded on first use, not with the 
     "KalmanEngine": "bayes_beta.classical",
     "BoundaryWarning": "bayes_beta.classical",
     "prior_from_mle": "bayes_beta.classical",
+    "compare_priors": "bayes_beta.compare",
+    "Comparison": "bayes_beta.compare",
+    "lfo_cv": "bayes_beta.lfo",
 }
 
 
@@ -50,11 +54,13 @@ __all__ = [
     "BayesBetaError",
     "BoundaryWarning",
     "ColumnError",
+    "Comparison",
     "DataError",
     "FilterResult",
+    "Fit",
     "KalmanEngine",
     "KalmanSpec",
-    "Fit",
+    "ModelSpec",
     "NoisePrior",
     "PriorVariant",
     "SamplingWarning",
@@ -65,11 +71,14 @@ __all__ = [
     "__version__",
     "build_model",
     "classical",
+    "compare_priors",
     "datasets",
     "fit",
     "kalman_filter",
     "kalman_smoother",
+    "lfo_cv",
     "load_fit",
+    "load_spec",
     "prior_from_mle",
     "sample",
     "sample_paths",

@@ -28,6 +28,19 @@ __all__ = ["assemble_tree", "check_sampling", "run_sampler"]
 SAMPLERS = ("nutpie", "pymc")
 
 
+def initial_points(design, variant) -> dict:
+    """Starting values nutpie cannot make itself (then jittered as usual).
+
+    nutpie's default start of an LKJ-Cholesky ``Q`` draws the sd prior through scipy on a
+    read-only constant, which fails with NumPy 2.5; start it at ``diag(scale x unit)`` (packed
+    lower triangle, row by row).
+    """
+    if not variant.correlated:
+        return {}
+    L = np.diag(np.asarray(variant.state.scale) * np.asarray(design.state_unit, dtype=float))
+    return {"chol_state": L[np.tril_indices(design.K)]}
+
+
 def run_sampler(
     model: pm.Model,
     *,
@@ -51,7 +64,10 @@ def run_sampler(
             )
             sampler = "pymc"
     if sampler == "nutpie":
-        compiled = nutpie.compile_pymc_model(model, backend="numba")
+        setup = model_setup(model)
+        compiled = nutpie.compile_pymc_model(
+            model, backend="numba", initial_points=initial_points(*setup) or None
+        )
         tree = nutpie.sample(
             compiled,
             draws=draws,
@@ -113,14 +129,17 @@ def check_sampling(
     ess_bulk = az.ess(tree, var_names=var_names, method="bulk")
     ess_tail = az.ess(tree, var_names=var_names, method="tail")
     for name in var_names:
-        for label, value in _labelled(rhat[name]):
+        # constant entries (the unit diagonal of a correlation matrix) have no r_hat or ESS
+        sd = post[name].std(("chain", "draw"))
+        const = (sd <= 1e-12 * np.maximum(1.0, abs(post[name].mean(("chain", "draw"))))).values
+        for label, value in _labelled(rhat[name], const):
             if not np.isfinite(value) or value > 1.01:
                 problems.append(
                     f"r_hat of {name}{label} is {value:.3f} (> 1.01): chains disagree. "
                     "Run more tune and draws, or more chains."
                 )
         for kind, ess in (("bulk", ess_bulk), ("tail", ess_tail)):
-            for label, value in _labelled(ess[name]):
+            for label, value in _labelled(ess[name], const):
                 if not np.isfinite(value) or value < min_ess * n_chains:
                     problems.append(
                         f"{kind} ESS of {name}{label} is {value:.0f} (< "
@@ -144,11 +163,13 @@ def check_sampling(
     return problems
 
 
-def _labelled(da: xr.DataArray):
+def _labelled(da: xr.DataArray, skip=None):
     if da.ndim == 0:
         yield "", float(da)
         return
     for idx in np.ndindex(da.shape):
+        if skip is not None and skip[idx]:
+            continue
         coords = [str(da[d].values[i]) for d, i in zip(da.dims, idx, strict=True)]
         yield f"[{', '.join(coords)}]", float(da.values[idx])
 

@@ -38,7 +38,7 @@ def sim_fit():
 
 
 def test_recovers_noise_and_covers_true_path(sim_fit):
-    df, beta, fit = sim_fit
+    _df, beta, fit = sim_fit
     summ = fit.summary(prob=0.94)
     lo, hi = summ.filter(like="lb").iloc[:, 0], summ.filter(like="ub").iloc[:, 0]
     truth = {"sigma_state[f1]": TRUE_SD[0], "sigma_state[f2]": TRUE_SD[1], "sigma_obs": TRUE_OBS}

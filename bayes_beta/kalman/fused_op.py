@@ -80,7 +80,7 @@ class KalmanLoglik(Op):
         output_storage[0][0] = np.asarray(ll_t.sum())
         output_storage[1][0] = ll_t
 
-    def infer_shape(self, fgraph, node, shapes):
+    def infer_shape(self, node, shapes):
         return [(), (shapes[0][0],)]
 
     def pullback(self, inputs, outputs, output_grads):

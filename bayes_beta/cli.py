@@ -1,0 +1,186 @@
+"""The ``bayes-beta`` command: fit or compare the prior variants of a TOML model spec.
+
+    bayes-beta check   SPEC                       validate the spec and load its data
+    bayes-beta fit     SPEC [--variant V] --out DIR
+    bayes-beta compare SPEC --out DIR [--lfo approx|exact|none] [--min-train L]
+
+Spec errors (unknown keys, bad values, missing files or columns) stop before any sampling with
+the reason on stderr and exit status 2. Progress goes to stderr, results to stdout and ``--out``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import warnings
+from pathlib import Path
+
+from bayes_beta.errors import BayesBetaError
+
+EPILOG = """examples:
+  bayes-beta check models/utilities_rates.toml
+  bayes-beta fit models/utilities_rates.toml --variant tight --out out/fit
+  bayes-beta compare models/utilities_rates.toml --out out/compare
+  bayes-beta compare my.toml --out out --draws 200 --tune 200 --chains 2 --lfo exact --min-train 150
+
+The spec format is documented in models/README.md.
+"""
+
+FIT_FILES = """writes to --out: fit_<V>.nc (the whole fit; bb.load_fit), summary_<V>.csv,
+bands_<V>.csv, report_<V>.md and report_<V>.html (figures embedded), <V>_exposures.png and
+<V>_filtered_vs_smoothed.png"""
+
+COMPARE_FILES = """writes to --out: fits/fit_<V>.nc per variant, comparison.csv (the table: LFO
+elpd, differences, stacking weights, PSIS-LOO heuristic, band widths), noise.csv, band_width.csv,
+sensitivity.csv, prior_checks.csv, bands.png, noise.png, elpd.png, report.md (links the PNGs)
+and report.html (self-contained)"""
+
+
+def _sampling(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("sampling (override the spec's [sampling] table)")
+    g.add_argument("--draws", type=int, help="posterior draws per chain")
+    g.add_argument("--tune", type=int, help="warm-up steps per chain")
+    g.add_argument("--chains", type=int, help="number of chains")
+    g.add_argument("--seed", type=int, help="random seed")
+    p.add_argument("--quiet", action="store_true", help="no progress messages")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bayes-beta",
+        description="Bayesian time-varying factor exposures from a TOML model spec: fit one "
+        "prior variant, or compare all of them (leave-future-out CV, noise posteriors, "
+        "exposure bands, prior sensitivity and prior predictive checks).",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    from bayes_beta import __version__
+
+    parser.add_argument("--version", action="version", version=f"bayes-beta {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    check = sub.add_parser("check", help="validate a spec and load its data",
+                           description="Validate SPEC and load its data; prints a summary.")
+    check.add_argument("spec", metavar="SPEC", help="TOML model spec")
+    fit = sub.add_parser("fit", help="fit one prior variant", epilog=FIT_FILES,
+                         description="Fit one prior variant of SPEC and write it with a report.")
+    fit.add_argument("spec", metavar="SPEC", help="TOML model spec")
+    fit.add_argument("--variant", metavar="V", help="prior variant (default: the spec's first)")
+    fit.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    _sampling(fit)
+    cmp = sub.add_parser("compare", help="compare all prior variants", epilog=COMPARE_FILES,
+                         description="Fit every prior variant of SPEC and compare them.")
+    cmp.add_argument("spec", metavar="SPEC", help="TOML model spec")
+    cmp.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    cmp.add_argument("--variants", metavar="V1,V2", help="comma-separated subset of variants")
+    cmp.add_argument("--lfo", choices=("approx", "exact", "none"),
+                     help="LFO-CV: PSIS with refits when k > threshold (approx), a refit at "
+                     "every step (exact, slow) or none (default: the spec's, else approx)")
+    cmp.add_argument("--min-train", type=int, metavar="L",
+                     help="observations before the first forecast (default: the spec's, else "
+                     "half the sample)")
+    cmp.add_argument("--k-threshold", type=float, metavar="K",
+                     help="Pareto k above which approx LFO refits (default 0.7)")
+    cmp.add_argument("--prob", type=float, default=0.9, help="band probability (default 0.9)")
+    _sampling(cmp)
+    return parser
+
+
+class Progress:
+    def __init__(self, quiet: bool):
+        self.quiet, self.start = quiet, time.perf_counter()
+
+    def __call__(self, message: str) -> None:
+        if not self.quiet:
+            print(f"[{time.perf_counter() - self.start:7.1f} s] {message}", file=sys.stderr,
+                  flush=True)
+
+
+def _with_options(spec, args):
+    """The spec with the command line's overrides (validated like the file's values)."""
+    from dataclasses import replace
+
+    pick = lambda keys: {k: getattr(args, k) for k in keys  # noqa: E731
+                         if getattr(args, k, None) is not None}
+    spec = spec.with_(sampling=replace(spec.sampling, **pick(("draws", "tune", "chains", "seed"))))
+    return spec.with_(compare=replace(spec.compare, **pick(("lfo", "min_train", "k_threshold"))))
+
+
+def _check(args, spec) -> int:
+    df = spec.load_data()
+    print(f"{spec.path}: {spec.name!r} is valid")
+    print(f"  data: {len(df)} {spec.frequency} rows {df.index[0]:%Y-%m-%d} .. "
+          f"{df.index[-1]:%Y-%m-%d}; target {spec.target!r} on {list(spec.factors)}")
+    for v in spec.priors:
+        print(f"  variant {v.name!r}: {v.description}")
+    return 0
+
+
+def _fit(args, spec, say) -> int:
+    from bayes_beta.report import fit_report
+
+    variant = spec.variant(args.variant).name  # fails fast on an unknown name
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    say(f"fitting {spec.name!r}, variant {variant!r} (compiling the model first)")
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        fit = spec.fit(variant, progress=sys.stderr.isatty() and not args.quiet)
+    say(f"writing results to {out}/")
+    fit.save(out / f"fit_{variant}.nc")
+    summary = fit.summary()
+    summary.to_csv(out / f"summary_{variant}.csv")
+    fit.bands(0.9).to_dataframe().to_csv(out / f"bands_{variant}.csv")
+    fit_report(fit, prefix=f"{variant}_").write(out, f"report_{variant}")
+    print(repr(fit))
+    print(summary.to_string())
+    for problem in fit.problems:
+        print(f"warning: {problem}")
+    return 0
+
+
+def _compare(args, spec, say) -> int:
+    from bayes_beta.compare import compare_priors
+
+    variants = args.variants.split(",") if args.variants else None
+    for v in variants or []:
+        spec.variant(v)  # fails fast on an unknown name
+    out = Path(args.out)
+    (out / "fits").mkdir(parents=True, exist_ok=True)
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        cmp = compare_priors(spec, variants=variants, prob=args.prob, progress=say)
+    say(f"writing results to {out}/")
+    for name, fit in cmp.fits.items():
+        fit.save(out / "fits" / f"fit_{name}.nc")
+    cmp.table.to_csv(out / "comparison.csv")
+    cmp.noise.to_csv(out / "noise.csv")
+    cmp.band_width.to_csv(out / "band_width.csv")
+    cmp.sensitivity.to_csv(out / "sensitivity.csv")
+    cmp.prior_checks.to_csv(out / "prior_checks.csv", index=False)
+    cmp.write_report(out, title=f"{spec.name}: prior comparison")
+    print(cmp.table.to_string(float_format=lambda x: f"{x:.4g}"))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``bayes-beta``; returns the exit status (2 for a bad spec or data)."""
+    args = build_parser().parse_args(argv)
+    say = Progress(getattr(args, "quiet", False))
+    try:
+        from bayes_beta.specfile import load_spec
+
+        spec = _with_options(load_spec(args.spec), args)
+        if args.command == "check":
+            return _check(args, spec)
+        spec.load_data()  # data problems surface before any compilation
+        if args.command == "fit":
+            return _fit(args, spec, say)
+        return _compare(args, spec, say)
+    except BayesBetaError as err:
+        print(f"bayes-beta: error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

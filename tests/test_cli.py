@@ -1,0 +1,126 @@
+"""The ``bayes-beta`` command, run in a subprocess as a user would."""
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bayes_beta.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = """
+name = "tiny"
+data = { returns = "industries", factors = "factors", yields = "treasury_yields" }
+start = "2014-01-01"
+end = "2016-06-30"
+target = "Util"
+factors = ["Mkt-RF", "d10y"]
+[sampling]
+draws = 1000
+tune = 1000
+chains = 4
+seed = 3
+[compare]
+min_train = 100
+[priors.default]
+base = "default"
+[priors.heavy]
+state = { family = "halfstudentt", scale = 1.0, nu = 3 }
+"""
+SMALL = ["--draws", "120", "--tune", "120", "--chains", "2"]
+
+
+def run(*args, timeout=600):
+    return subprocess.run([sys.executable, "-m", "bayes_beta.cli", *map(str, args)],
+                          capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+
+
+@pytest.fixture
+def tiny(tmp_path):
+    path = tmp_path / "tiny.toml"
+    path.write_text(TINY)
+    return path
+
+
+def test_help_lists_commands_and_options():
+    top = run("--help")
+    assert top.returncode == 0
+    for word in ("check", "fit", "compare", "models/README.md"):
+        assert word in top.stdout
+    cmp = run("compare", "--help")
+    for option in ("--out", "--variants", "--lfo", "exact", "--min-train", "--draws", "--tune",
+                   "--chains", "--seed", "--quiet", "report.html"):
+        assert option in cmp.stdout, option
+    fit = run("fit", "--help")
+    assert "--variant" in fit.stdout and "fit_<V>.nc" in fit.stdout
+
+
+def test_check_prints_the_data_summary():
+    res = run("check", "models/utilities_rates.toml")
+    assert res.returncode == 0, res.stderr
+    assert "1421 weekly rows" in res.stdout and "variant 'correlated'" in res.stdout
+
+
+@pytest.mark.parametrize(
+    ("body", "extra", "message"),
+    [
+        ('name = "x"\ndata = "example"\ntarget = "Util"\nfactors = ["Mkt-RF"]\nfrequency = "m"',
+         [], "frequency: 'm' is not supported"),
+        ('name = "x"\ndata = "example"\ntarget = "Utl"\nfactors = ["Mkt-RF"]', [],
+         "target: column 'Utl'"),
+        (TINY, ["--variants", "default,nope"], "priors.nope: no variant 'nope'"),
+        (TINY, ["--draws", "0"], "sampling.draws: must be a positive integer"),
+        (TINY, ["--min-train", "1"], "compare.min_train: must be an integer >= 2"),
+    ],
+    ids=["bad key value", "unknown column", "unknown variant", "bad draws", "bad min-train"],
+)
+def test_bad_specs_fail_fast_with_exit_2(tmp_path, body, extra, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(body)
+    start = time.perf_counter()
+    res = run("compare", path, "--out", tmp_path / "out", *extra)
+    assert res.returncode == 2
+    assert message in res.stderr and str(path.name) in res.stderr
+    assert res.stdout == "" and not (tmp_path / "out").exists()
+    assert time.perf_counter() - start < 60  # no model was compiled
+
+
+def test_missing_spec_and_usage_errors(tmp_path, capsys):
+    assert main(["fit", str(tmp_path / "none.toml"), "--out", str(tmp_path)]) == 2
+    assert "no such file" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as info:
+        main(["compare", "spec.toml"])  # --out is required
+    assert info.value.code == 2
+
+
+def test_compare_writes_every_promised_file(tiny, tmp_path):
+    out = tmp_path / "out"
+    res = run("compare", tiny, "--out", out, *SMALL)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert "LFO-CV (approx)" in res.stderr and "fitting variant 'heavy'" in res.stderr
+    assert "elpd_lfo" in res.stdout
+    expected = ["comparison.csv", "noise.csv", "band_width.csv", "sensitivity.csv",
+                "prior_checks.csv", "bands.png", "noise.png", "elpd.png", "report.md",
+                "report.html", "fits/fit_default.nc", "fits/fit_heavy.nc"]
+    for name in expected:
+        assert (out / name).is_file() and (out / name).stat().st_size > 0, name
+    html = (out / "report.html").read_text()
+    assert html.count("data:image/png;base64,") == 3 and 'src="bands.png"' not in html
+    md = (out / "report.md").read_text()
+    assert all(f"]({p}.png)" in md for p in ("bands", "noise", "elpd"))
+    import bayes_beta as bb
+
+    fit = bb.load_fit(out / "fits" / "fit_heavy.nc")
+    assert fit.variant.name == "heavy" and fit.tree["posterior"].sizes["draw"] == 120
+
+
+def test_fit_writes_the_fit_and_its_report(tiny, tmp_path):
+    res = run("fit", tiny, "--variant", "heavy", "--out", tmp_path, *SMALL, "--quiet")
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert res.stderr.count("[") == 0  # --quiet: no progress lines
+    for name in ("fit_heavy.nc", "summary_heavy.csv", "bands_heavy.csv", "report_heavy.md",
+                 "report_heavy.html", "heavy_exposures.png", "heavy_filtered_vs_smoothed.png"):
+        assert (tmp_path / name).is_file(), name
+    assert "sigma_obs" in res.stdout
