@@ -238,7 +238,8 @@ def worker_pymc_extras(quick: bool) -> dict:
     draws, tune, chains = (50, 50, 2) if quick else (1000, 1000, 4)
     import arviz as az
 
-    for sampler in ("nutpie", "pymc"):
+    samplers = os.environ.get("BENCH_PEER_SAMPLERS", "nutpie,pymc").split(",")
+    for sampler in samplers:
         times = {}
         # PyMC's own sampler is slow here: one run (cold and warm differ by the compile only)
         labels = ("cold", "warm") if sampler == "nutpie" else ("cold",)
@@ -370,12 +371,22 @@ def main(argv=None) -> int:
     parser.add_argument("--worker", choices=["bayes_beta", "pymc_extras"])
     parser.add_argument("--peer-python", help="interpreter with pymc-extras installed")
     parser.add_argument("--out", default=str(HERE / "RESULTS.md"))
+    parser.add_argument("--bb-json", help="report from saved bayes_beta worker output")
+    parser.add_argument("--peer-json", help="report from saved pymc-extras worker output")
     args = parser.parse_args(argv)
     if args.worker:
         work = worker_bayes_beta if args.worker == "bayes_beta" else worker_pymc_extras
         print(json.dumps(work(args.quick)))
         return 0
     timeout = 600 if args.quick else 7200
+    if args.bb_json:
+        bb_res = json.loads(Path(args.bb_json).read_text().strip().splitlines()[-1])
+        peer = (json.loads(Path(args.peer_json).read_text().strip().splitlines()[-1])
+                if args.peer_json else None)
+        text = report(bb_res, peer, args.quick)
+        Path(args.out).write_text(text)
+        print(text)
+        return 0
     bb_res = run_worker(sys.executable, "bayes_beta", args.quick, timeout)
     if "error" in bb_res:
         print(f"bayes_beta benchmark failed: {bb_res['error']}", file=sys.stderr)
