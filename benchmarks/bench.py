@@ -193,6 +193,8 @@ def worker_bayes_beta(quick: bool) -> dict:
         "fit_example": bench_fit(df, target, factors, draws, tune, chains),
     }
     sims = [(200, 3)] if quick else [(2000, 5), (10000, 10)]
+    if os.environ.get("BENCH_SIMS"):  # e.g. "2000x5" to run a subset
+        sims = [tuple(int(v) for v in s.split("x")) for s in os.environ["BENCH_SIMS"].split(",")]
     for n_sim, K in sims:
         d, t, f = simulated_data(n_sim, K)
         result[f"fit_sim_{n_sim}_{K}"] = bench_fit(d, t, f, draws, tune, chains)
