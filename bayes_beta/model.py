@@ -23,7 +23,7 @@ import pytensor.tensor as pt
 
 from bayes_beta.design import Design, make_design
 from bayes_beta.kalman import Params, kalman_filter_graph
-from bayes_beta.kalman.fused_op import kalman_loglik
+from bayes_beta.kalman.fused_op import kalman_loglik_sum
 from bayes_beta.priors import PriorVariant, get_variant
 
 __all__ = ["NOISE_VARS", "build_model", "model_from_design", "model_setup"]
@@ -41,7 +41,7 @@ class Setup(NamedTuple):
 class NoiseTensors(NamedTuple):
     """Symbolic model matrices built from the noise parameters."""
 
-    T: pt.TensorVariable
+    T_d: pt.TensorVariable  # the diagonal of T: ones (random walk) or phi
     Q_sqrt: pt.TensorVariable
     R_sqrt: pt.TensorVariable
     b0: pt.TensorVariable
@@ -69,16 +69,16 @@ def _noise(design: Design, variant: PriorVariant) -> NoiseTensors:
     if design.dynamics == "mean_reverting":
         phi = pm.Beta("phi", alpha=variant.phi_alpha, beta=variant.phi_beta, dims="factor")
         mu = pm.Normal("mu", mu=design.b0, sigma=prior_sd, dims="factor")
-        T, B = pt.diag(phi), ((1.0 - phi) * mu)[:, None]
+        T_d, B = phi, ((1.0 - phi) * mu)[:, None]
     else:
-        T, B = pt.eye(K), pt.zeros((K, 1))
+        T_d, B = np.ones(K), pt.zeros((K, 1))
     if design.initial == "prior":
         b0 = pm.Normal("b0", mu=design.b0, sigma=prior_sd, dims="factor")
         P0 = pt.zeros((K, K))
     else:
         b0 = pm.Data("b0_init", design.b0, dims="factor")
         P0 = pm.Data("P0_init", design.P0, dims=("factor", "factor_"))
-    return NoiseTensors(T, Q_sqrt, pt.reshape(sigma_obs, (1, 1)), b0, P0, B)
+    return NoiseTensors(T_d, Q_sqrt, pt.reshape(sigma_obs, (1, 1)), b0, P0, B)
 
 
 def model_from_design(design: Design, variant: PriorVariant) -> pm.Model:
@@ -86,10 +86,11 @@ def model_from_design(design: Design, variant: PriorVariant) -> pm.Model:
     coords = {"factor": list(design.factors), "factor_": list(design.factors), "time": design.time}
     with pm.Model(coords=coords) as model:
         m = _noise(design, variant)
-        params = Params(m.T, m.Q_sqrt @ m.Q_sqrt.T, m.R_sqrt @ m.R_sqrt.T, m.b0, m.P0, m.B)
+        params = Params(pt.diag(m.T_d), m.Q_sqrt @ m.Q_sqrt.T, m.R_sqrt @ m.R_sqrt.T, m.b0,
+                        m.P0, m.B)
         if design.likelihood == "fused":
-            loglik, _ = kalman_loglik(design.y, design.H, params.T, params.Q, params.R[0, 0],
-                                      params.b0, params.P0, params.B[:, 0])
+            loglik = kalman_loglik_sum(design.y, design.H, m.T_d, params.Q, params.R[0, 0],
+                                       params.b0, params.P0, params.B[:, 0], T_diag=True)
         else:
             u = np.ones((len(design.y), 1))
             loglik = kalman_filter_graph(design.y[:, None], design.H[:, None, :], params, u,

@@ -77,6 +77,37 @@ def _logp_dlogp(model, mode):
     return f, x
 
 
+def nutpie_per_call(model) -> tuple[float, float, float]:
+    """Seconds per log-density-and-gradient call of the function nutpie samples with (the
+    compiled C callback, called through ctypes), the seconds nutpie took to compile it, and
+    the ctypes overhead (an empty callback of the same signature), all from this process."""
+    import ctypes
+
+    import nutpie
+    from numba import cfunc, types
+
+    t = time.perf_counter()
+    compiled = nutpie.compile_pymc_model(model)
+    compile_s = time.perf_counter() - t
+    x = np.concatenate([np.ravel(v) for v in model.initial_point().values()]).astype(float)
+    grad, logp = np.zeros_like(x), np.zeros(())
+    ptr = ctypes.POINTER(ctypes.c_double)
+    args = (len(x), x.ctypes.data_as(ptr), grad.ctypes.data_as(ptr), logp.ctypes.data_as(ptr),
+            compiled.user_data.ctypes.data_as(ctypes.c_void_p))
+    fn = compiled.compiled_logp_func.ctypes
+    if fn(*args) != 0 or not np.isfinite(logp):
+        raise RuntimeError("nutpie's log-density failed at the initial point")
+
+    sig = types.int64(types.uint64, types.CPointer(types.double), types.CPointer(types.double),
+                      types.CPointer(types.double), types.voidptr)
+
+    @cfunc(sig)
+    def empty(n, x, g, lp, data):
+        return 0
+
+    return per_call(fn, *args), compile_s, per_call(empty.ctypes, *args)
+
+
 def _numba_floor():
     from numba import njit
 
@@ -112,15 +143,19 @@ def bench_logp(df, target, factors) -> dict:
 
     out = {}
     for name, likelihood, mode in (
-        ("fused Op (numba)", "fused", "NUMBA"),
-        ("scan graph (numba)", "scan", "NUMBA"),
-        ("scan graph (C)", "scan", "CVM"),
+        ("fused Op, PyMC function (numba)", "fused", "NUMBA"),
+        ("scan graph, PyMC function (numba)", "scan", "NUMBA"),
+        ("scan graph, PyMC function (C)", "scan", "CVM"),
     ):
         model = bb.build_model(df, target, factors, likelihood=likelihood)
         t = time.perf_counter()
         f, x = _logp_dlogp(model, mode)
         f(x)
         out[name] = {"us": per_call(f, x) * 1e6, "first_call_s": time.perf_counter() - t}
+    model = bb.build_model(df, target, factors)
+    sec, compile_s, overhead = nutpie_per_call(model)
+    out["fused Op, nutpie's compiled function"] = {"us": sec * 1e6, "first_call_s": compile_s}
+    out["ctypes call overhead (included above)"] = {"us": overhead * 1e6, "first_call_s": 0.0}
     d = make_design(df, target, factors)
     floor = _numba_floor()
     args = (d.y, np.ascontiguousarray(d.H), np.full(d.K, 1e-4), 1e-4, d.b0, d.P0)
@@ -179,8 +214,7 @@ def bench_scaling(ns, Ks) -> dict:
         for n in ns:
             df, target, factors = simulated_data(n, K)
             model = bb.build_model(df, target, factors)
-            f, x = _logp_dlogp(model, "NUMBA")
-            out[f"{n},{K}"] = per_call(f, x, min_time=0.3) * 1e6
+            out[f"{n},{K}"] = nutpie_per_call(model)[0] * 1e6
     return out
 
 
@@ -201,6 +235,35 @@ def worker_bayes_beta(quick: bool) -> dict:
     ns, Ks = ((100, 400), (2,)) if quick else ((516, 2000, 10000), (2, 5, 10))
     result["scaling"] = bench_scaling(ns, Ks)
     return result
+
+
+def worker_fit_once(quick: bool) -> dict:
+    """One fit of the example in this process: run twice with empty, then filled, caches."""
+    t0 = time.perf_counter()
+    import bayes_beta as bb
+
+    import_s = time.perf_counter() - t0
+    df, target, factors = example_data(100 if quick else 516)
+    draws, tune, chains = (50, 50, 2) if quick else (1000, 1000, 4)
+    t = time.perf_counter()
+    bb.fit(df, target, factors, draws=draws, tune=tune, chains=chains, seed=1, progress=False,
+           check=False)
+    return {"import_s": import_s, "fit_s": time.perf_counter() - t}
+
+
+def compile_timings(quick: bool, timeout: float) -> dict:
+    """First-ever (empty pytensor and numba caches) and fresh-process (caches filled) fits."""
+    import tempfile
+
+    out = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {"PYTENSOR_FLAGS": f"base_compiledir={tmp}/pytensor",
+               "NUMBA_CACHE_DIR": f"{tmp}/numba"}
+        for label in ("first_ever", "fresh_process"):
+            t = time.perf_counter()
+            res = run_worker(sys.executable, "fit_once", quick, timeout, env)
+            out[label] = {**res, "process_s": time.perf_counter() - t}
+    return out
 
 
 # ------------------------------------------------------------------ pymc-extras worker
@@ -237,6 +300,9 @@ def worker_pymc_extras(quick: bool) -> dict:
     x = np.concatenate([np.ravel(v) for v in model.initial_point().values()])
     f(x)
     result["logp"] = {"us": per_call(f, x) * 1e6, "first_call_s": time.perf_counter() - t}
+    if os.environ.get("BENCH_PEER_NUTPIE_LOGP", "1") == "1":
+        sec, compile_s, _ = nutpie_per_call(model)
+        result["logp_nutpie"] = {"us": sec * 1e6, "first_call_s": compile_s}
     draws, tune, chains = (50, 50, 2) if quick else (1000, 1000, 4)
     import arviz as az
 
@@ -283,9 +349,9 @@ def worker_pymc_extras(quick: bool) -> dict:
 
 
 # ------------------------------------------------------------------ orchestration and report
-def run_worker(python: str, name: str, quick: bool, timeout: float) -> dict:
+def run_worker(python: str, name: str, quick: bool, timeout: float, env=None) -> dict:
     args = [python, str(HERE / "bench.py"), "--worker", name] + (["--quick"] if quick else [])
-    env = {**os.environ, "PYTHONPATH": str(HERE.parent)}
+    env = {**os.environ, "PYTHONPATH": str(HERE.parent), **(env or {})}
     proc = subprocess.run(args, capture_output=True, text=True, timeout=timeout, env=env)
     if proc.returncode != 0:
         return {"error": proc.stderr.strip().splitlines()[-1] if proc.stderr else "failed"}
@@ -311,7 +377,10 @@ def report(bb_res: dict, peer: dict | None, quick: bool) -> str:
     ]
     rows = dict(bb_res["logp"])
     if peer and "logp" in peer:
-        rows[f"pymc-extras {peer.get('version', '')} (numba)"] = peer["logp"]
+        rows[f"pymc-extras {peer.get('version', '')}, PyMC function (numba)"] = peer["logp"]
+    if peer and "logp_nutpie" in peer:
+        rows[f"pymc-extras {peer.get('version', '')}, nutpie's compiled function"] = (
+            peer["logp_nutpie"])
     for name, r in rows.items():
         lines.append(
             f"| {name} | {r['us']:.1f} | {r['us'] / floor:.1f} | {r['first_call_s']:.1f} |"
@@ -354,6 +423,20 @@ def report(bb_res: dict, peer: dict | None, quick: bool) -> str:
         ]
     elif peer:
         lines += ["", f"pymc-extras: not run ({peer['error']})"]
+    comp = bb_res.get("compile")
+    if comp:
+        lines += ["", "### Compile once: the example fit (4 x 1,000 + 1,000) by cache state", "",
+                  "| state | fit s | import s | whole process s |", "|---|---|---|---|"]
+        for label, text in (("first_ever", "first ever (empty pytensor and numba caches)"),
+                            ("fresh_process", "fresh process (caches filled)")):
+            r = comp[label]
+            if "error" in r:
+                lines.append(f"| {text} | failed: {r['error']} | | |")
+            else:
+                lines.append(f"| {text} | {r['fit_s']:.1f} | {r['import_s']:.1f} | "
+                             f"{r['process_s']:.1f} |")
+        warm = bb_res["fit_example"]["warm_s"]
+        lines.append(f"| in-process, warm | {warm:.1f} | | |")
     scaling = bb_res["scaling"]
     lines += ["", "### Cost per evaluation (fused Op, us) against n and K", ""]
     ns = sorted({int(k.split(",")[0]) for k in scaling})
@@ -370,15 +453,14 @@ def report(bb_res: dict, peer: dict | None, quick: bool) -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes (CI smoke run)")
-    parser.add_argument("--worker", choices=["bayes_beta", "pymc_extras"])
+    parser.add_argument("--worker", choices=sorted(WORKERS))
     parser.add_argument("--peer-python", help="interpreter with pymc-extras installed")
     parser.add_argument("--out", default=str(HERE / "RESULTS.md"))
     parser.add_argument("--bb-json", help="report from saved bayes_beta worker output")
     parser.add_argument("--peer-json", help="report from saved pymc-extras worker output")
     args = parser.parse_args(argv)
     if args.worker:
-        work = worker_bayes_beta if args.worker == "bayes_beta" else worker_pymc_extras
-        print(json.dumps(work(args.quick)))
+        print(json.dumps(WORKERS[args.worker](args.quick)))
         return 0
     timeout = 600 if args.quick else 7200
     if args.bb_json:
@@ -393,6 +475,8 @@ def main(argv=None) -> int:
     if "error" in bb_res:
         print(f"bayes_beta benchmark failed: {bb_res['error']}", file=sys.stderr)
         return 1
+    if not args.quick:
+        bb_res["compile"] = compile_timings(args.quick, timeout)
     peer = (
         run_worker(args.peer_python, "pymc_extras", args.quick, timeout)
         if args.peer_python
@@ -403,6 +487,9 @@ def main(argv=None) -> int:
     print(text)
     return 0
 
+
+WORKERS = {"bayes_beta": worker_bayes_beta, "pymc_extras": worker_pymc_extras,
+           "fit_once": worker_fit_once}
 
 if __name__ == "__main__":
     raise SystemExit(main())

@@ -8,8 +8,8 @@ from pytensor.compile.mode import Mode
 from pytensor.gradient import verify_grad
 
 from bayes_beta.kalman import Params, kalman_filter_graph
-from bayes_beta.kalman.fused import loglik_scalar, loglik_scalar_grad
-from bayes_beta.kalman.fused_op import kalman_loglik
+from bayes_beta.kalman.fused import loglik_grad, loglik_terms, loglik_value_grad
+from bayes_beta.kalman.fused_op import kalman_loglik, kalman_loglik_sum
 
 PY = Mode(linker="py", optimizer="fast_compile")
 
@@ -35,21 +35,35 @@ def _case(dynamics, q_form, nan, n=40, K=3, seed=0):
     return y, H, values
 
 
-def _symbolic():
-    T, Q, P0 = pt.matrices("T", "Q", "P0")
+def _symbolic(T_diag=False):
+    T = pt.vector("T") if T_diag else pt.matrix("T")
+    Q, P0 = pt.matrices("Q", "P0")
     r = pt.dscalar("r")
     b0, c = pt.vectors("b0", "c")
     return dict(T=T, Q=Q, r=r, b0=b0, P0=P0, c=c)
 
 
-def _functions(y, H, mode):
-    s = _symbolic()
+def _functions(y, H, mode, form="terms"):
+    """Fused and scan functions of (loglik, loglik_t, gradient of a cost, ...).
+
+    form "terms": kalman_loglik with dense T, cost loglik + sum_t w_t l_t (both outputs);
+    "diag": the same with T given by its diagonal; "sum": kalman_loglik_sum (dense T), whose
+    gradient comes from the value-and-gradient Op.
+    """
+    T_diag = form == "diag"
+    s = _symbolic(T_diag)
     wrt = list(s.values())
-    ll, llt = kalman_loglik(y, H, s["T"], s["Q"], s["r"], s["b0"], s["P0"], s["c"])
     n = len(y)
-    params = Params(s["T"], s["Q"], pt.reshape(s["r"], (1, 1)), s["b0"], s["P0"], s["c"][:, None])
+    weights = np.linspace(0.5, 1.5, n) if form != "sum" else np.zeros(n)
+    args = (y, H, s["T"], s["Q"], s["r"], s["b0"], s["P0"], s["c"])
+    if form == "sum":
+        ll = kalman_loglik_sum(*args)
+        llt = kalman_loglik(*args)[1]
+    else:
+        ll, llt = kalman_loglik(*args, T_diag=T_diag)
+    T = pt.diag(s["T"]) if T_diag else s["T"]
+    params = Params(T, s["Q"], pt.reshape(s["r"], (1, 1)), s["b0"], s["P0"], s["c"][:, None])
     ref = kalman_filter_graph(y[:, None], H[:, None, :], params, np.ones((n, 1)))
-    weights = np.linspace(0.5, 1.5, n)  # a cost using both outputs
     fused = pytensor.function(wrt, [ll, llt, *pytensor.grad(ll + (weights * llt).sum(), wrt)],
                               mode=mode)
     scan = pytensor.function(
@@ -58,12 +72,22 @@ def _functions(y, H, mode):
     return fused, scan
 
 
-@pytest.mark.parametrize("dynamics", ["random_walk", "mean_reverting"])
-@pytest.mark.parametrize("q_form", ["diag", "full"])
-@pytest.mark.parametrize("nan", ["none", "y", "H"])
-def test_fused_equals_scan_values_and_gradients(dynamics, q_form, nan):
+def _values(v, form):
+    return {**v, "T": np.diag(v["T"]).copy()} if form == "diag" else v
+
+
+_GRID = [(d, q, nan, "terms") for d in ("random_walk", "mean_reverting") for q in ("diag", "full")
+         for nan in ("none", "y", "H")] + [
+    ("mean_reverting", "diag", "H", "diag"), ("random_walk", "full", "y", "diag"),
+    ("mean_reverting", "full", "H", "sum"), ("random_walk", "diag", "none", "sum"),
+    ("mean_reverting", "diag", "y", "sum")]
+
+
+@pytest.mark.parametrize(("dynamics", "q_form", "nan", "form"), _GRID)
+def test_fused_equals_scan_values_and_gradients(dynamics, q_form, nan, form):
     y, H, v = _case(dynamics, q_form, nan)
-    fused, scan = _functions(y, H, "NUMBA")
+    fused, scan = _functions(y, H, "NUMBA", form)
+    v = _values(v, form)
     a, b = fused(**v), scan(**v)
     names = ["loglik", "loglik_t", "dT", "dQ", "dr", "db0", "dP0", "dc"]
     for name, x, z in zip(names, a, b, strict=True):
@@ -71,28 +95,88 @@ def test_fused_equals_scan_values_and_gradients(dynamics, q_form, nan):
                                    err_msg=name)
 
 
-def test_numba_backend_equals_python_perform_and_pure_python_kernel():
+def test_dense_T_gradient_is_full_and_differs_from_diagonal_form():
+    """With a dense T every entry of T~ is filled; a non-diagonal T changes the likelihood."""
+    y, H, v = _case("mean_reverting", "full", "none", K=3)
+    fused, scan = _functions(y, H, "NUMBA", "terms")
+    dT = fused(**v)[2]
+    assert np.all(np.abs(dT[~np.eye(3, dtype=bool)]) > 0)
+    T = v["T"] + 0.05 * np.random.default_rng(3).normal(size=(3, 3))
+    a, b = fused(**{**v, "T": T}), scan(**{**v, "T": T})
+    np.testing.assert_allclose(a[0], b[0], rtol=1e-12)
+    np.testing.assert_allclose(a[2], b[2], rtol=1e-9, atol=1e-10)
+    assert abs(a[0] - fused(**v)[0]) > 1e-3
+
+
+@pytest.mark.parametrize("form", ["terms", "diag", "sum"])
+def test_numba_backend_equals_python_perform(form):
     y, H, v = _case("mean_reverting", "full", "y", n=25)
-    numba_fn, _ = _functions(y, H, "NUMBA")
-    py_fn, _ = _functions(y, H, PY)
+    numba_fn, _ = _functions(y, H, "NUMBA", form)
+    py_fn, _ = _functions(y, H, PY, form)
+    v = _values(v, form)
     for x, z in zip(numba_fn(**v), py_fn(**v), strict=True):
         np.testing.assert_allclose(x, z, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("diag", [False, True])
+def test_compiled_kernels_equal_pure_python(diag):
+    """The numba kernels equal their own Python source run by the interpreter."""
+    y, H, v = _case("mean_reverting", "full", "H", n=25)
     args = (y, H, v["T"], v["Q"], float(v["r"]), v["b0"], v["P0"], v["c"])
-    np.testing.assert_allclose(loglik_scalar.py_func(*args), loglik_scalar(*args), rtol=1e-12)
-    w = np.ones(len(y))
-    for x, z in zip(loglik_scalar_grad.py_func(*args, w), loglik_scalar_grad(*args, w),
-                    strict=True):
+    K = H.shape[1]
+    np.testing.assert_allclose(loglik_terms.py_func(*args, diag, K),
+                               loglik_terms(*args, diag, K), rtol=1e-12)
+    w = np.linspace(0.5, 1.5, len(y))
+    for x, z in zip(loglik_grad.py_func(*args, w, diag, True, K),
+                    loglik_grad(*args, w, diag, True, K), strict=True):
         np.testing.assert_allclose(x, z, rtol=1e-12, atol=1e-14)
+    ll, g = loglik_value_grad(*args, diag, True, K)
+    np.testing.assert_allclose(ll, loglik_terms(*args, diag, K).sum(), rtol=1e-14)
+    for x, z in zip(g, loglik_grad(*args, np.ones(len(y)), diag, True, K), strict=True):
+        np.testing.assert_allclose(x, z, rtol=1e-14, atol=1e-15)
+
+
+def test_constant_T_skips_its_gradient_only():
+    """A constant T (random walk) drops T~ and the stored P_f(t-1); the other gradients and
+    the value are unchanged."""
+    y, H, v = _case("random_walk", "full", "y")
+    s = _symbolic(T_diag=True)
+    wrt = [s[k] for k in ("Q", "r", "b0", "P0", "c")]
+    K = H.shape[1]
+    outs = []
+    for T in (np.ones(K), s["T"]):
+        ll = kalman_loglik_sum(y, H, T, s["Q"], s["r"], s["b0"], s["P0"], s["c"], T_diag=True)
+        assert ll.owner.op.grad_T is (T is s["T"])
+        inputs = wrt + ([s["T"]] if T is s["T"] else [])
+        f = pytensor.function(inputs, [ll, *pytensor.grad(ll, wrt)], mode="NUMBA")
+        kw = {k: v[k] for k in ("Q", "r", "b0", "P0", "c")}
+        outs.append(f(**kw, **({"T": np.ones(K)} if T is s["T"] else {})))
+    for x, z in zip(*outs, strict=True):
+        np.testing.assert_allclose(x, z, rtol=1e-14, atol=1e-15)
+
+
+def test_input_checks_and_no_second_derivative():
+    y, H, v = _case("random_walk", "diag", "none", n=10, K=2)
+    s = _symbolic()
+    with pytest.raises(ValueError, match="dimensions"):
+        kalman_loglik(y, H, s["b0"], s["Q"], s["r"], s["b0"], s["P0"], s["c"])
+    with pytest.raises(ValueError, match="static number of columns"):
+        kalman_loglik(y, pt.matrix("H"), s["T"], s["Q"], s["r"], s["b0"], s["P0"], s["c"])
+    ll = kalman_loglik_sum(y, H, s["T"], s["Q"], s["r"], s["b0"], s["P0"], s["c"])
+    g = pytensor.grad(ll, s["r"])
+    with pytest.raises(NotImplementedError, match="second derivatives"):
+        pytensor.grad(g, s["r"])
 
 
 @pytest.mark.parametrize("wrt", ["T", "Q", "r", "b0", "P0", "c"])
-def test_verify_grad(wrt):
+@pytest.mark.parametrize("form", ["terms", "sum"])
+def test_verify_grad(wrt, form):
     y, H, v = _case("mean_reverting", "full", "H", n=20, K=2)
+    fn = kalman_loglik_sum if form == "sum" else (lambda *a: kalman_loglik(*a)[0])
 
     def loglik(x):
         args = {**v, wrt: x}
-        return kalman_loglik(y, H, args["T"], args["Q"], args["r"], args["b0"], args["P0"],
-                             args["c"])[0]
+        return fn(y, H, args["T"], args["Q"], args["r"], args["b0"], args["P0"], args["c"])
 
     verify_grad(loglik, [np.asarray(v[wrt], dtype=float)], rng=np.random.default_rng(2),
                 mode=PY, eps=1e-7)
