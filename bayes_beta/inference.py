@@ -10,8 +10,10 @@ variance parts, dims (time, factor)).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import warnings
+from collections import OrderedDict
 
 import numpy as np
 import pymc as pm
@@ -41,6 +43,45 @@ def initial_points(design, variant) -> dict:
     return {"chol_state": L[np.tril_indices(design.K)]}
 
 
+_COMPILED: OrderedDict[str, object] = OrderedDict()  # nutpie models compiled in this process
+_COMPILED_MAX = 16
+
+
+def _model_key(model: pm.Model) -> str:
+    """Identifies a model for reuse of its compiled form: the data, the design settings and
+    initial state, the prior variant, and the printed log-density graph (so a model extended
+    after :func:`~bayes_beta.build_model` gets its own entry)."""
+    import pytensor
+
+    design, variant = model_setup(model)
+    h = hashlib.sha256(design.fingerprint().encode())
+    for a in (design.b0, design.P0, design.state_unit):
+        h.update(np.ascontiguousarray(a, dtype=float).tobytes())
+    h.update(repr((design.intercept, design.dynamics, design.initial, design.init_window,
+                   design.y_unit, design.steps_per_year, design.likelihood, variant,
+                   list(model.named_vars))).encode())
+    h.update(pytensor.dprint(model.logp(), file="str", print_type=True).encode())
+    return h.hexdigest()
+
+
+def compile_nutpie(model: pm.Model):
+    """nutpie's compiled form of a bayes_beta model, reused within the process when the same
+    model (same data, settings, prior variant and graph) is fitted again."""
+    import nutpie
+
+    key = _model_key(model)
+    if key in _COMPILED:
+        _COMPILED.move_to_end(key)
+        return _COMPILED[key]
+    compiled = nutpie.compile_pymc_model(
+        model, backend="numba", initial_points=initial_points(*model_setup(model)) or None
+    )
+    _COMPILED[key] = compiled
+    while len(_COMPILED) > _COMPILED_MAX:
+        _COMPILED.popitem(last=False)
+    return compiled
+
+
 def run_sampler(
     model: pm.Model,
     *,
@@ -64,12 +105,8 @@ def run_sampler(
             )
             sampler = "pymc"
     if sampler == "nutpie":
-        setup = model_setup(model)
-        compiled = nutpie.compile_pymc_model(
-            model, backend="numba", initial_points=initial_points(*setup) or None
-        )
         tree = nutpie.sample(
-            compiled,
+            compile_nutpie(model),
             draws=draws,
             tune=tune,
             chains=chains,
