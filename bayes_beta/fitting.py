@@ -173,8 +173,14 @@ def sample(
     progress: bool = True,
     target_accept: float = 0.8,
     check: bool = True,
+    path_draws: int | None = None,
 ) -> Fit:
-    """Sample a model from :func:`bayes_beta.build_model` (possibly extended) into a :class:`Fit`."""
+    """Sample a model from :func:`bayes_beta.build_model` (possibly extended) into a :class:`Fit`.
+
+    ``path_draws``: how many posterior draws (over all chains, evenly thinned) are propagated
+    to exposure paths; default all, capped (with a warning) so that one per-draw exposure array
+    stays under ``bayes_beta.inference.PATH_VALUES_MAX`` values.
+    """
     from bayes_beta.inference import assemble_tree, check_sampling, run_sampler
     from bayes_beta.model import model_setup
 
@@ -189,7 +195,7 @@ def sample(
         progress=progress,
         target_accept=target_accept,
     )
-    tree = assemble_tree(groups, model, seed=seed, sampler=sampler)
+    tree = assemble_tree(groups, model, seed=seed, sampler=sampler, path_draws=path_draws)
     problems = check_sampling(tree, warn=check) if check else []
     return Fit(tree, setup.design, setup.variant, problems)
 
@@ -213,13 +219,15 @@ def fit(
     init_window: int | None = None,
     likelihood: str = "fused",
     check: bool = True,
+    path_draws: int | None = None,
 ) -> Fit:
     """Fit time-varying exposures of ``target`` on ``factors`` with NUTS and propagate them.
 
     ``priors``: ``"default"``, ``"tight"``, ``"loose"``, ``"correlated"`` or a
     :class:`~bayes_beta.PriorVariant`. Model options as in :func:`bayes_beta.build_model`.
     Sampler problems (divergences, r_hat > 1.01, low ESS, low BFMI) are warned about and kept
-    in ``fit.problems``. The same ``seed`` gives the same fit.
+    in ``fit.problems``. The same ``seed`` gives the same fit. ``path_draws`` as in
+    :func:`sample`.
     """
     from bayes_beta.model import build_model
 
@@ -244,4 +252,5 @@ def fit(
         progress=progress,
         target_accept=target_accept,
         check=check,
+        path_draws=path_draws,
     )

@@ -23,7 +23,7 @@ from bayes_beta.design import Design
 from bayes_beta.errors import SamplingWarning, SpecError
 from bayes_beta.model import NOISE_VARS, model_setup
 from bayes_beta.priors import PriorVariant
-from bayes_beta.propagate import draw_matrices, propagate
+from bayes_beta.propagate import draw_matrices, loglik_terms_all, propagate
 
 __all__ = ["assemble_tree", "check_sampling", "run_sampler"]
 
@@ -216,38 +216,73 @@ def _flat(post: xr.Dataset) -> dict[str, np.ndarray]:
     return {v: np.moveaxis(stacked[v].values, -1, 0) for v in stacked.data_vars}
 
 
-def assemble_tree(groups: dict, model: pm.Model, *, seed=None, sampler: str = "nutpie"):
-    """Add log-likelihood, log-prior, data and propagated exposures to the sampler's groups."""
+PATH_VALUES_MAX = 50_000_000  # default cap on draws x time x factor per exposure array
+
+
+def path_draw_step(chains: int, draws: int, n: int, K: int, path_draws: int | None) -> int:
+    """Keep every ``step``-th draw of each chain for the exposure paths: all draws unless
+    ``path_draws`` (total over chains) asks for fewer, or the arrays would pass
+    ``PATH_VALUES_MAX`` values (then a warning says so)."""
+    total = chains * draws
+    if path_draws is not None:
+        if int(path_draws) < chains:
+            raise SpecError(f"path_draws must be at least the number of chains ({chains}); "
+                            f"got {path_draws}.")
+        return max(1, -(-total // int(path_draws)))
+    step = max(1, -(-total * n * K // PATH_VALUES_MAX))
+    if step > 1:
+        warnings.warn(
+            f"Exposure paths use one draw in {step} ({chains * len(range(0, draws, step))} of "
+            f"{total}) to keep each per-draw array under {PATH_VALUES_MAX:,} values "
+            f"({n} times x {K} factors); bands are summaries of those draws, the posterior and "
+            "log-likelihood keep all. Pass path_draws=... to choose.",
+            UserWarning, stacklevel=4)
+    return step
+
+
+def assemble_tree(groups: dict, model: pm.Model, *, seed=None, sampler: str = "nutpie",
+                  path_draws: int | None = None):
+    """Add log-likelihood, log-prior, data and propagated exposures to the sampler's groups.
+
+    The ``exposures`` group holds the draws kept by :func:`path_draw_step` (every draw by
+    default), labelled by their ``draw`` index in the posterior.
+    """
     from bayes_beta import __version__
 
     design, variant = model_setup(model)
     post = groups["posterior"]
     C, D = post.sizes["chain"], post.sizes["draw"]
-    prop = propagate(draw_matrices(_flat(post), design), design, seed=seed)
+    step = path_draw_step(C, D, len(design.y), design.K, path_draws)
+    kept = post.isel(draw=slice(None, None, step))
+    Dk = kept.sizes["draw"]
+    prop = propagate(draw_matrices(_flat(kept), design), design, seed=seed)
+    loglik_t = (prop.loglik_t if step == 1
+                else loglik_terms_all(draw_matrices(_flat(post), design), design))
     time, factors = design.time.rename(None), list(design.factors)
     sample_coords = {"chain": post["chain"].values, "draw": post["draw"].values}
 
-    def per_draw(a, dims):
-        return (("chain", "draw", *dims), a.reshape(C, D, *a.shape[1:]))
+    def per_draw(a, dims, d=D):
+        return (("chain", "draw", *dims), a.reshape(C, d, *a.shape[1:]))
 
     observed = ~(np.isnan(design.y) | np.isnan(design.H).any(axis=1))
     loglik = xr.Dataset(
-        {design.target: per_draw(prop.loglik_t[:, observed], ("time",))},
+        {design.target: per_draw(loglik_t[:, observed], ("time",))},
         coords={**sample_coords, "time": time[observed]},
     )
     td, tf = ("time",), ("time", "factor")
     exposures = xr.Dataset(
         {
-            "path": per_draw(prop.path, tf),
-            "filtered_mean": per_draw(prop.filtered_mean, tf),
-            "filtered_draw": per_draw(prop.filtered_draw, tf),
+            "path": per_draw(prop.path, tf, Dk),
+            "filtered_mean": per_draw(prop.filtered_mean, tf, Dk),
+            "filtered_draw": per_draw(prop.filtered_draw, tf, Dk),
             "smoothed_mean": (tf, prop.smoothed_mean),
             "smoothed_param_var": (tf, prop.smoothed_param_var),
             "smoothed_state_var": (tf, prop.smoothed_state_var),
             "filtered_param_var": (tf, prop.filtered_param_var),
             "filtered_state_var": (tf, prop.filtered_state_var),
         },
-        coords={**sample_coords, "time": time, "factor": factors},
+        coords={"chain": kept["chain"].values, "draw": kept["draw"].values, "time": time,
+                "factor": factors},
     )
     observed_data = xr.Dataset({design.target: (td, design.y)}, coords={"time": time})
     constant_data = xr.Dataset(

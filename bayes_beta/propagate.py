@@ -19,7 +19,7 @@ import numpy as np
 
 from bayes_beta.design import Design
 
-__all__ = ["Propagated", "draw_matrices", "propagate"]
+__all__ = ["loglik_terms_all", "Propagated", "draw_matrices", "propagate"]
 
 
 class DrawMatrices(NamedTuple):
@@ -119,6 +119,22 @@ def _compiled():
 def _psd_sqrt(P: np.ndarray) -> np.ndarray:
     w, V = np.linalg.eigh(P)
     return V * np.sqrt(np.clip(w, 0.0, None))[..., None, :]
+
+
+def loglik_terms_all(mats: DrawMatrices, design: Design) -> np.ndarray:
+    """Per-step log-likelihood ``l_t`` (S, n) of every draw (the filter alone, no smoother):
+    the ``log_likelihood`` group when only some draws are propagated to exposure paths."""
+    from bayes_beta.kalman.fused import loglik_terms
+
+    S, K = mats.T.shape[0], design.K
+    H = np.ascontiguousarray(design.H)
+    out = np.empty((S, len(design.y)))
+    for s in range(S):
+        Q = mats.Q_sqrt[s] @ mats.Q_sqrt[s].T
+        out[s] = loglik_terms(design.y, H, np.ascontiguousarray(mats.T[s]), Q,
+                              float(mats.R_sqrt[s, 0, 0]) ** 2, mats.b0[s], mats.P0[s],
+                              mats.B[s, :, 0].copy(), False, K)
+    return out
 
 
 KEYS = ("loglik_t", "path", "filtered_mean", "filtered_var", "smoothed_mean", "smoothed_var")

@@ -190,7 +190,9 @@ def bench_fit(df, target, factors, draws, tune, chains) -> dict:
     from bayes_beta.inference import _flat
     from bayes_beta.propagate import draw_matrices, propagate
 
-    mats = draw_matrices(_flat(fit.tree["posterior"].to_dataset()), fit.design)
+    post = fit.tree["posterior"].to_dataset()
+    kept = post.sel(draw=fit.tree["exposures"]["draw"].values)  # the draws fit() propagated
+    mats = draw_matrices(_flat(kept), fit.design)
     t = time.perf_counter()
     propagate(mats, fit.design, seed=0)
     prop = time.perf_counter() - t
@@ -201,6 +203,7 @@ def bench_fit(df, target, factors, draws, tune, chains) -> dict:
         "ess_per_s": min_ess / res["warm"],
         "divergences": div,
         "propagate_s": prop,
+        "propagated_draws": int(mats.T.shape[0]),
         "draws": draws * chains,
         "n": len(df),
     }
@@ -389,7 +392,8 @@ def report(bb_res: dict, peer: dict | None, quick: bool) -> str:
         "",
         "### Full fits (4 chains x 1,000 tune + 1,000 draws unless quick)",
         "",
-        "| tool / data | cold s | warm s | min bulk ESS | ESS/s | divergences | propagation s |",
+        "| tool / data | cold s | warm s | min bulk ESS | ESS/s | divergences | propagation s "
+        "(draws) |",
         "|---|---|---|---|---|---|---|",
     ]
     for key, r in bb_res.items():
@@ -398,7 +402,7 @@ def report(bb_res: dict, peer: dict | None, quick: bool) -> str:
             lines.append(
                 f"| bayes_beta {label} | {r['cold_s']:.1f} | {r['warm_s']:.1f} | "
                 f"{r['min_ess_bulk']:.0f} | {r['ess_per_s']:.0f} | {r['divergences']} "
-                f"| {r['propagate_s']:.2f} |"
+                f"| {r['propagate_s']:.2f} ({r.get('propagated_draws', r.get('draws'))}) |"
             )
     if peer and "error" not in peer:
         for sampler in ("nutpie", "pymc"):
@@ -458,6 +462,7 @@ def main(argv=None) -> int:
     parser.add_argument("--out", default=str(HERE / "RESULTS.md"))
     parser.add_argument("--bb-json", help="report from saved bayes_beta worker output")
     parser.add_argument("--peer-json", help="report from saved pymc-extras worker output")
+    parser.add_argument("--save-json", help="also write the bayes_beta results (JSON) here")
     args = parser.parse_args(argv)
     if args.worker:
         print(json.dumps(WORKERS[args.worker](args.quick)))
@@ -477,6 +482,8 @@ def main(argv=None) -> int:
         return 1
     if not args.quick:
         bb_res["compile"] = compile_timings(args.quick, timeout)
+    if args.save_json:
+        Path(args.save_json).write_text(json.dumps(bb_res) + "\n")
     peer = (
         run_worker(args.peer_python, "pymc_extras", args.quick, timeout)
         if args.peer_python
