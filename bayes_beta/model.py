@@ -139,5 +139,6 @@ def build_model(
         dynamics=dynamics,
         initial=initial,
         init_window=init_window,
+        likelihood=likelihood,
     )
     return model_from_design(design, get_variant(priors))

@@ -6,6 +6,7 @@ import pytensor.tensor as pt
 import pytest
 from pytensor.compile.mode import Mode
 from pytensor.gradient import verify_grad
+from pytensor.graph.traversal import ancestors
 
 from bayes_beta.kalman import Params, kalman_filter_graph
 from bayes_beta.kalman.fused import loglik_grad, loglik_terms, loglik_value_grad
@@ -196,6 +197,9 @@ def test_model_likelihoods_agree():
         logps = []
         for likelihood in ("fused", "scan"):
             model = bb.build_model(df, "y", ["a", "b"], likelihood=likelihood, **kw)
+            ops = {type(v.owner.op).__name__ for v in ancestors([model.logp()]) if v.owner}
+            assert ("KalmanLoglikValueGrad" in ops) == (likelihood == "fused"), ops
+            assert ("Scan" in ops) == (likelihood == "scan"), ops
             point = model.initial_point()
             logp = model.compile_logp(mode=PY)(point)
             dlogp = model.compile_dlogp(mode=PY)(point)
