@@ -19,7 +19,7 @@ import numpy as np
 
 from bayes_beta.design import Design
 
-__all__ = ["loglik_terms_all", "Propagated", "draw_matrices", "propagate"]
+__all__ = ["Propagated", "draw_matrices", "loglik_terms_all", "propagate"]
 
 
 class DrawMatrices(NamedTuple):

@@ -157,7 +157,7 @@ def test_constant_T_skips_its_gradient_only():
 
 
 def test_input_checks_and_no_second_derivative():
-    y, H, v = _case("random_walk", "diag", "none", n=10, K=2)
+    y, H, _ = _case("random_walk", "diag", "none", n=10, K=2)
     s = _symbolic()
     with pytest.raises(ValueError, match="dimensions"):
         kalman_loglik(y, H, s["b0"], s["Q"], s["r"], s["b0"], s["P0"], s["c"])
