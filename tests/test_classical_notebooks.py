@@ -9,26 +9,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from notebook_helpers import SMALL, cell_text, tagged
 
 ROOT = Path(__file__).resolve().parents[1] / "notebooks"
 NOTEBOOKS = ("02_classical_workflow.ipynb", "03_yield_smoothing.ipynb")
-SMALL = {"BAYES_BETA_NB_DRAWS": "100", "BAYES_BETA_NB_TUNE": "150", "BAYES_BETA_NB_CHAINS": "2"}
-
-
-def _text(cell) -> str:
-    parts = []
-    for out in cell.get("outputs", []):
-        if out["output_type"] == "stream":
-            parts.append(out["text"])
-        elif out["output_type"] in ("execute_result", "display_data"):
-            parts.append(out["data"].get("text/plain", ""))
-    return "\n".join(parts)
-
-
-def _tagged(nb, tag: str):
-    cells = [c for c in nb.cells if tag in c.get("metadata", {}).get("tags", [])]
-    assert len(cells) == 1, f"expected one cell tagged {tag!r}, found {len(cells)}"
-    return cells[0]
 
 
 def _pngs(nb) -> int:
@@ -58,7 +42,7 @@ def _run(name: str, monkeypatch, tmp_path):
         if o["output_type"] == "error"
     ]
     assert not errors, errors
-    assert "draws=100, tune=150, chains=2" in _text(_tagged(nb, "parameters"))
+    assert "draws=100, tune=150, chains=2" in cell_text(tagged(nb, "parameters"))
     return nb
 
 
@@ -75,25 +59,25 @@ def test_notebook_is_stored_without_outputs(name):
 @pytest.mark.slow
 def test_classical_workflow_notebook(monkeypatch, tmp_path):
     nb = _run(NOTEBOOKS[0], monkeypatch, tmp_path)
-    assert "1421 weeks" in _text(_tagged(nb, "data"))
-    assert "Simple Model" in _text(_tagged(nb, "heuristic"))
-    assert "Cumulative Log-Likelihood" in _text(_tagged(nb, "diagnostics"))
-    assert "Beta Z-Score" in _text(_tagged(nb, "dynamics"))
-    mle = _text(_tagged(nb, "mle"))
+    assert "1421 weeks" in cell_text(tagged(nb, "data"))
+    assert "Simple Model" in cell_text(tagged(nb, "heuristic"))
+    assert "Cumulative Log-Likelihood" in cell_text(tagged(nb, "diagnostics"))
+    assert "Beta Z-Score" in cell_text(tagged(nb, "dynamics"))
+    mle = cell_text(tagged(nb, "mle"))
     assert "converged: True" in mle and "MLE Model" in mle
-    assert "centred on the MLE" in _text(_tagged(nb, "bridge"))
-    assert "priors='mle', 2 chains x 100 draws" in _text(_tagged(nb, "fit"))
+    assert "centred on the MLE" in cell_text(tagged(nb, "bridge"))
+    assert "priors='mle', 2 chains x 100 draws" in cell_text(tagged(nb, "fit"))
     assert _pngs(nb) >= 6
 
 
 @pytest.mark.slow
 def test_yield_smoothing_notebook(monkeypatch, tmp_path):
     nb = _run(NOTEBOOKS[1], monkeypatch, tmp_path)
-    assert "filter RMSE (position, velocity)" in _text(_tagged(nb, "control"))
-    assert "sd of daily changes: smoothed" in _text(_tagged(nb, "lag"))
-    assert "noisiest window" in _text(_tagged(nb, "lag-plot"))
-    assert "BoundaryWarning" in _text(_tagged(nb, "lag-mle"))
-    bayes = _text(_tagged(nb, "bayes"))
+    assert "filter RMSE (position, velocity)" in cell_text(tagged(nb, "control"))
+    assert "sd of daily changes: smoothed" in cell_text(tagged(nb, "lag"))
+    assert "noisiest window" in cell_text(tagged(nb, "lag-plot"))
+    assert "BoundaryWarning" in cell_text(tagged(nb, "lag-mle"))
+    bayes = cell_text(tagged(nb, "bayes"))
     assert "sigma_state" in bayes and "sigma_obs" in bayes
-    assert "mean 90% band width" in _text(_tagged(nb, "bayes-plot"))
+    assert "mean 90% band width" in cell_text(tagged(nb, "bayes-plot"))
     assert _pngs(nb) >= 3

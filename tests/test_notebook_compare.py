@@ -8,26 +8,9 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from notebook_helpers import SMALL, cell_text, tagged
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "04_compare_noise_priors.ipynb"
-SMALL = {"BAYES_BETA_NB_DRAWS": "100", "BAYES_BETA_NB_TUNE": "150", "BAYES_BETA_NB_CHAINS": "2"}
-
-
-def _text(cell) -> str:
-    parts = []
-    for out in cell.get("outputs", []):
-        if out["output_type"] == "stream":
-            parts.append(out["text"])
-        elif out["output_type"] in ("execute_result", "display_data"):
-            parts.append(out["data"].get("text/plain", ""))
-            parts.append(out["data"].get("text/html", ""))
-    return "\n".join(parts)
-
-
-def _tagged(nb, tag: str):
-    cells = [c for c in nb.cells if tag in c.get("metadata", {}).get("tags", [])]
-    assert len(cells) == 1, f"expected one cell tagged {tag!r}, found {len(cells)}"
-    return cells[0]
 
 
 def test_notebook_is_stored_without_outputs():
@@ -37,7 +20,7 @@ def test_notebook_is_stored_without_outputs():
     for cell in nb.cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None, cell.source[:80]
-    assert nb.cells[2].cell_type == "code" and _tagged(nb, "parameters") is nb.cells[2]
+    assert nb.cells[2].cell_type == "code" and tagged(nb, "parameters") is nb.cells[2]
     for name in SMALL:
         assert name in nb.cells[2].source
 
@@ -53,16 +36,16 @@ def test_notebook_runs_and_compares_the_variants(monkeypatch, tmp_path):
 
     code_cells = [c for c in nb.cells if c.cell_type == "code"]
     assert not [o for c in code_cells for o in c.outputs if o["output_type"] == "error"]
-    assert "draws=100, tune=150, chains=2" in _text(_tagged(nb, "parameters"))
-    assert "1421 weekly rows" in _text(_tagged(nb, "spec"))
-    table = _text(_tagged(nb, "compare"))
+    assert "draws=100, tune=150, chains=2" in cell_text(tagged(nb, "parameters"))
+    assert "1421 weekly rows" in cell_text(tagged(nb, "spec"))
+    table = cell_text(tagged(nb, "compare"))
     for word in ("elpd_lfo", "se_diff", "weight", "heuristic", "default", "tight", "heavy",
                  "correlated"):
         assert word in table, word
-    assert "drift per year" in _text(_tagged(nb, "prior-checks"))
-    assert "sigma_state[d10y]" in _text(_tagged(nb, "noise"))
-    assert "likelihood" in _text(_tagged(nb, "psense"))
-    assert "exact" in _text(_tagged(nb, "exact")) and "26 refits" in _text(_tagged(nb, "exact"))
+    assert "drift per year" in cell_text(tagged(nb, "prior-checks"))
+    assert "sigma_state[d10y]" in cell_text(tagged(nb, "noise"))
+    assert "likelihood" in cell_text(tagged(nb, "psense"))
+    assert "exact" in cell_text(tagged(nb, "exact")) and "26 refits" in cell_text(tagged(nb, "exact"))
     for name in ("report.md", "report.html", "bands.png", "noise.png", "elpd.png"):
         assert (tmp_path / "report" / name).is_file(), name
     pngs = sum("image/png" in o.get("data", {}) for c in code_cells for o in c.outputs

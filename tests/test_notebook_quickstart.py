@@ -9,28 +9,9 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from notebook_helpers import SMALL, cell_text, tagged
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "01_quickstart.ipynb"
-SMALL = {"BAYES_BETA_NB_DRAWS": "100", "BAYES_BETA_NB_TUNE": "150", "BAYES_BETA_NB_CHAINS": "2"}
-
-
-def _text(cell) -> str:
-    """All text a code cell showed: streams, plain-text and HTML results."""
-    parts = []
-    for out in cell.get("outputs", []):
-        if out["output_type"] == "stream":
-            parts.append(out["text"])
-        elif out["output_type"] in ("execute_result", "display_data"):
-            data = out["data"]
-            parts.append(data.get("text/plain", ""))
-            parts.append(data.get("text/html", ""))
-    return "\n".join(parts)
-
-
-def _tagged(nb, tag: str):
-    cells = [c for c in nb.cells if tag in c.get("metadata", {}).get("tags", [])]
-    assert len(cells) == 1, f"expected one cell tagged {tag!r}, found {len(cells)}"
-    return cells[0]
 
 
 def test_notebook_is_stored_without_outputs():
@@ -40,7 +21,7 @@ def test_notebook_is_stored_without_outputs():
     for cell in nb.cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None, cell.source[:80]
-    params = _tagged(nb, "parameters").source
+    params = tagged(nb, "parameters").source
     for name in SMALL:
         assert name in params
 
@@ -63,23 +44,23 @@ def test_notebook_runs_and_shows_results(monkeypatch, tmp_path):
     assert all(c.execution_count is not None for c in code_cells)
 
     # the environment reached the kernel: the fits used the small settings
-    assert "draws=100, tune=150, chains=2" in _text(_tagged(nb, "parameters"))
-    assert "priors='default', 2 chains x 100 draws, 1421 steps" in _text(_tagged(nb, "fit"))
-    assert "priors='tight', 2 chains x 50 draws" in _text(_tagged(nb, "fit-tight"))
+    assert "draws=100, tune=150, chains=2" in cell_text(tagged(nb, "parameters"))
+    assert "priors='default', 2 chains x 100 draws, 1421 steps" in cell_text(tagged(nb, "fit"))
+    assert "priors='tight', 2 chains x 50 draws" in cell_text(tagged(nb, "fit-tight"))
 
-    assert "sigma_state[Mkt-RF]" in _text(_tagged(nb, "summary"))
-    assert "sampler problem" in _text(_tagged(nb, "problems")) or "No sampler problems" in _text(
-        _tagged(nb, "problems")
+    assert "sigma_state[Mkt-RF]" in cell_text(tagged(nb, "summary"))
+    assert "sampler problem" in cell_text(tagged(nb, "problems")) or "No sampler problems" in cell_text(
+        tagged(nb, "problems")
     )
-    bands = _text(_tagged(nb, "bands"))
+    bands = cell_text(tagged(nb, "bands"))
     assert "Mkt-RF" in bands and "upper" in bands
-    assert "parameter_share" in _text(_tagged(nb, "variance"))
-    assert "elpd_loo" in _text(_tagged(nb, "loo"))
-    assert "likelihood" in _text(_tagged(nb, "psense"))
-    assert "mean 90% band width" in _text(_tagged(nb, "widths"))
-    assert "yearly_drift[Mkt-RF]" in _text(_tagged(nb, "fit-mine"))
+    assert "parameter_share" in cell_text(tagged(nb, "variance"))
+    assert "elpd_loo" in cell_text(tagged(nb, "loo"))
+    assert "likelihood" in cell_text(tagged(nb, "psense"))
+    assert "mean 90% band width" in cell_text(tagged(nb, "widths"))
+    assert "yearly_drift[Mkt-RF]" in cell_text(tagged(nb, "fit-mine"))
 
-    save_load = _text(_tagged(nb, "save-load"))
+    save_load = cell_text(tagged(nb, "save-load"))
     assert "round trip equal: True" in save_load
     assert "bands equal: True" in save_load
 
