@@ -1,12 +1,28 @@
 """bayes_beta: Bayesian estimation of time-varying factor exposures.
 
-Pure math lives in :mod:`bayes_beta.kalman` (pytensor graphs, no PyMC); the NumPy-facing filter,
-smoother, path draws and simulation in :mod:`bayes_beta.numeric`; data in :mod:`bayes_beta.datasets`.
+Layers, each importing only from those before it (``tests/test_layers.py`` holds the code to
+it): :mod:`bayes_beta.data` (frames, design, shipped datasets) -> :mod:`bayes_beta.specs`
+(state-space matrices, prior variants, model files) -> :mod:`bayes_beta.kalman` (pure math:
+pytensor reference graphs, numba kernels, fused likelihood Op, NumPy API) ->
+:mod:`bayes_beta.plots` (figures that draw, never compute) -> :mod:`bayes_beta.classical` (the
+seed's point-estimate workflow) -> :mod:`bayes_beta.bayesian` (PyMC model, sampling,
+propagation, ``Fit``) -> :mod:`bayes_beta.evaluate` (LFO-CV, prior comparison and checks) ->
+:mod:`bayes_beta.report` (Markdown/HTML) -> :mod:`bayes_beta.cli`.
+
+The Bayesian names (``fit``, ``Fit``, ``build_model``, ...) import PyMC and are loaded on
+first use, not with the package.
 """
 
-from bayes_beta import datasets
-from bayes_beta.errors import BayesBetaError, ColumnError, DataError, SamplingWarning, SpecError
-from bayes_beta.numeric import (
+from bayes_beta.data import aggregate_weekly, datasets, make_design, validate_frame
+from bayes_beta.errors import (
+    ArgumentError,
+    BayesBetaError,
+    ColumnError,
+    DataError,
+    SamplingWarning,
+    SpecError,
+)
+from bayes_beta.kalman import (
     FilterResult,
     Simulation,
     SmootherResult,
@@ -15,42 +31,50 @@ from bayes_beta.numeric import (
     sample_paths,
     simulate,
 )
-from bayes_beta.priors import PRIOR_VARIANTS, NoisePrior, PriorVariant
-from bayes_beta.spec import StateSpace
-from bayes_beta.specfile import ModelSpec, load_spec
+from bayes_beta.specs import (
+    PRIOR_VARIANTS,
+    ModelOptions,
+    ModelSpec,
+    NoisePrior,
+    PriorVariant,
+    StateSpace,
+    load_spec,
+)
+from bayes_beta.version import __version__
 
-_LAZY = {  # the Bayesian layer imports PyMC: loaded on first use, not with the package
-    "fit": "bayes_beta.fitting",
-    "sample": "bayes_beta.fitting",
-    "Fit": "bayes_beta.fitting",
-    "build_model": "bayes_beta.model",
-    "load_fit": "bayes_beta.io",
+_LAZY = {  # name -> module; these import PyMC (or matplotlib), so they load on first use
+    "fit": "bayes_beta.bayesian",
+    "fit_spec": "bayes_beta.bayesian",
+    "sample": "bayes_beta.bayesian",
+    "Fit": "bayes_beta.bayesian",
+    "build_model": "bayes_beta.bayesian",
+    "load_fit": "bayes_beta.bayesian",
     "KalmanSpec": "bayes_beta.classical",
     "KalmanEngine": "bayes_beta.classical",
     "BoundaryWarning": "bayes_beta.classical",
     "prior_from_mle": "bayes_beta.classical",
-    "compare_priors": "bayes_beta.compare",
-    "Comparison": "bayes_beta.compare",
-    "lfo_cv": "bayes_beta.lfo",
+    "compare_priors": "bayes_beta.evaluate",
+    "Comparison": "bayes_beta.evaluate",
+    "lfo_cv": "bayes_beta.evaluate",
+    "prior_predictive": "bayes_beta.evaluate",
 }
+_SUBPACKAGES = ("bayesian", "classical", "evaluate", "plots", "report")
 
 
 def __getattr__(name: str):
-    if name == "classical":
-        import importlib
+    import importlib
 
-        return importlib.import_module("bayes_beta.classical")
+    if name in _SUBPACKAGES:
+        return importlib.import_module(f"bayes_beta.{name}")
     if name in _LAZY:
-        import importlib
-
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'bayes_beta' has no attribute {name!r}")
 
 
-__version__ = "0.1.0"
 
 __all__ = [
     "PRIOR_VARIANTS",
+    "ArgumentError",
     "BayesBetaError",
     "BoundaryWarning",
     "ColumnError",
@@ -60,6 +84,7 @@ __all__ = [
     "Fit",
     "KalmanEngine",
     "KalmanSpec",
+    "ModelOptions",
     "ModelSpec",
     "NoisePrior",
     "PriorVariant",
@@ -69,18 +94,27 @@ __all__ = [
     "SpecError",
     "StateSpace",
     "__version__",
+    "aggregate_weekly",
+    "bayesian",
     "build_model",
     "classical",
     "compare_priors",
     "datasets",
+    "evaluate",
     "fit",
+    "fit_spec",
     "kalman_filter",
     "kalman_smoother",
     "lfo_cv",
     "load_fit",
     "load_spec",
+    "make_design",
+    "plots",
     "prior_from_mle",
+    "prior_predictive",
+    "report",
     "sample",
     "sample_paths",
     "simulate",
+    "validate_frame",
 ]

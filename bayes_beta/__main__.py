@@ -17,13 +17,14 @@ from pathlib import Path
 import pandas as pd
 
 import bayes_beta as bb
+from bayes_beta.specs import PRIOR_VARIANTS
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bayes_beta",
                                      description=__doc__.split("\n")[0])
     parser.add_argument("--out", default="out", help="output folder (default: out)")
-    parser.add_argument("--priors", default="default", choices=sorted(bb.PRIOR_VARIANTS))
+    parser.add_argument("--priors", default="default", choices=sorted(PRIOR_VARIANTS))
     parser.add_argument("--draws", type=int, default=1000)
     parser.add_argument("--tune", type=int, default=1000)
     parser.add_argument("--chains", type=int, default=4)

@@ -17,6 +17,8 @@ import warnings
 from pathlib import Path
 
 from bayes_beta.errors import BayesBetaError
+from bayes_beta.specs import load_spec
+from bayes_beta.version import __version__
 
 EPILOG = """examples:
   bayes-beta check models/utilities_rates.toml
@@ -55,8 +57,6 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    from bayes_beta import __version__
-
     parser.add_argument("--version", action="version", version=f"bayes-beta {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     check = sub.add_parser("check", help="validate a spec and load its data",
@@ -117,6 +117,7 @@ def _check(args, spec) -> int:
 
 
 def _fit(args, spec, say) -> int:
+    from bayes_beta.bayesian import fit_spec  # PyMC loads only for commands that sample
     from bayes_beta.report import fit_report
 
     variant = spec.variant(args.variant).name  # fails fast on an unknown name
@@ -125,7 +126,7 @@ def _fit(args, spec, say) -> int:
     say(f"fitting {spec.name!r}, variant {variant!r} (compiling the model first)")
     with warnings.catch_warnings(record=True):
         warnings.simplefilter("always")
-        fit = spec.fit(variant, progress=sys.stderr.isatty() and not args.quiet)
+        fit = fit_spec(spec, variant, progress=sys.stderr.isatty() and not args.quiet)
     say(f"writing results to {out}/")
     fit.save(out / f"fit_{variant}.nc")
     summary = fit.summary()
@@ -140,7 +141,8 @@ def _fit(args, spec, say) -> int:
 
 
 def _compare(args, spec, say) -> int:
-    from bayes_beta.compare import compare_priors
+    from bayes_beta.evaluate import compare_priors
+    from bayes_beta.report import comparison_report
 
     variants = args.variants.split(",") if args.variants else None
     for v in variants or []:
@@ -158,7 +160,7 @@ def _compare(args, spec, say) -> int:
     cmp.band_width.to_csv(out / "band_width.csv")
     cmp.sensitivity.to_csv(out / "sensitivity.csv")
     cmp.prior_checks.to_csv(out / "prior_checks.csv", index=False)
-    cmp.write_report(out, title=f"{spec.name}: prior comparison")
+    comparison_report(cmp, title=f"{spec.name}: prior comparison").write(out, "report")
     print(cmp.table.to_string(float_format=lambda x: f"{x:.4g}"))
     return 0
 
@@ -168,8 +170,6 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     say = Progress(getattr(args, "quiet", False))
     try:
-        from bayes_beta.specfile import load_spec
-
         spec = _with_options(load_spec(args.spec), args)
         if args.command == "check":
             return _check(args, spec)

@@ -20,6 +20,10 @@ class DataError(BayesBetaError, ValueError):
     """Input data (arrays, DataFrames, dates, columns) is invalid or unusable."""
 
 
+class ArgumentError(BayesBetaError, ValueError):
+    """A function argument is of the wrong type or outside its allowed range."""
+
+
 class ColumnError(DataError, KeyError):
     """A requested column does not exist in the data."""
 

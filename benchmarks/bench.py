@@ -139,7 +139,7 @@ def _numba_floor():
 
 def bench_logp(df, target, factors) -> dict:
     import bayes_beta as bb
-    from bayes_beta.design import make_design
+    from bayes_beta.data import make_design
 
     out = {}
     for name, likelihood, mode in (
@@ -187,14 +187,13 @@ def bench_fit(df, target, factors, draws, tune, chains) -> dict:
     min_ess = float(min(float(ess[v].min()) for v in fit.noise_vars))
     div = int(fit.tree["sample_stats"]["diverging"].sum())
     # propagation alone: all draws through filter, smoother and a path draw
-    from bayes_beta.inference import _flat
-    from bayes_beta.propagate import draw_matrices, propagate
+    from bayes_beta.bayesian.propagate import exposures, stack_draws
 
     post = fit.tree["posterior"].to_dataset()
     kept = post.sel(draw=fit.tree["exposures"]["draw"].values)  # the draws fit() propagated
-    mats = draw_matrices(_flat(kept), fit.design)
+    stacked = stack_draws(kept)
     t = time.perf_counter()
-    propagate(mats, fit.design, seed=0)
+    exposures(stacked, fit.design, seed=0)
     prop = time.perf_counter() - t
     return {
         "cold_s": res["cold"],
@@ -203,7 +202,7 @@ def bench_fit(df, target, factors, draws, tune, chains) -> dict:
         "ess_per_s": min_ess / res["warm"],
         "divergences": div,
         "propagate_s": prop,
-        "propagated_draws": int(mats.T.shape[0]),
+        "propagated_draws": int(stacked.sizes["sample"]),
         "draws": draws * chains,
         "n": len(df),
     }
@@ -277,7 +276,7 @@ def worker_pymc_extras(quick: bool) -> dict:
     from pymc_extras.statespace.models import structural as st
 
     import bayes_beta as bb
-    from bayes_beta.design import make_design
+    from bayes_beta.data import make_design
 
     n = 100 if quick else 516
     df, target, factors = example_data(n)

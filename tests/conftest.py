@@ -10,13 +10,6 @@ import pytest
 import bayes_beta as bb
 
 
-def max_rel_diff(a, b) -> float:
-    """``max|a - b| / max|b|``: the relative difference used for reference comparisons."""
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    scale = np.max(np.abs(b))
-    return float(np.max(np.abs(a - b)) / (scale if scale > 0 else 1.0))
-
-
 @pytest.fixture(scope="session")
 def example():
     """Weekly Util on Mkt-RF and d10y with a fixed, realistic random-walk spec."""

@@ -7,20 +7,25 @@
   :func:`summarize_factor_dynamics`) and figures (:class:`ModelDiagnosticsPlotter`,
   :func:`plot_beta_grid`, :func:`plot_factor_contributions`);
 - the chapter's general discrete filter and two-step lag smoother of the 10-year yield
-  (:mod:`~bayes_beta.classical.lag_smoother`), and its Bayesian version
-  (:mod:`~bayes_beta.classical.yield_bayes`, imports PyMC when used);
+  (:mod:`~bayes_beta.classical.lag_smoother`; its Bayesian version is
+  :mod:`bayes_beta.bayesian.lag_model`);
 - the bridge to the Bayesian fit (:func:`prior_from_mle`, :func:`plot_mle_on_fan`).
 
-All computation runs on :func:`bayes_beta.kalman_filter` / :func:`bayes_beta.kalman_smoother`.
+All computation runs on the kalman layer (:func:`bayes_beta.kalman_filter`,
+:func:`bayes_beta.kalman_smoother`, the fused likelihood kernel for the MLE); nothing here
+imports PyMC.
 """
 
 from __future__ import annotations
 
 from bayes_beta.classical.bridge import plot_mle_on_fan, prior_from_mle
-from bayes_beta.classical.engine import KalmanEngine, KalmanResults
+from bayes_beta.classical.engine import KalmanEngine, KalmanResults, results_list
+from bayes_beta.classical.frames import frame_arrays
 from bayes_beta.classical.lag_smoother import (
+    LagData,
     default_noise,
     discrete_kalman,
+    lag_data,
     lag_noise_mle,
     lag_state_space,
     noisiest_window,
@@ -41,11 +46,14 @@ __all__ = [
     "KalmanEngine",
     "KalmanResults",
     "KalmanSpec",
+    "LagData",
     "MLEResult",
     "ModelDiagnosticsPlotter",
     "default_noise",
     "discrete_kalman",
     "fit_noise_mle",
+    "frame_arrays",
+    "lag_data",
     "lag_noise_mle",
     "lag_state_space",
     "noise_loglik",
@@ -55,6 +63,7 @@ __all__ = [
     "plot_lag_smoother",
     "plot_mle_on_fan",
     "prior_from_mle",
+    "results_list",
     "summarize_factor_dynamics",
     "summarize_model_diagnostics",
     "two_step_lag_smoother",

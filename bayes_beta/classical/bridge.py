@@ -2,7 +2,7 @@
 
 :func:`prior_from_mle` turns maximum-likelihood noise sds into a
 :class:`bayes_beta.PriorVariant` of LogNormal priors centred on them, in the data units of
-:func:`bayes_beta.design.make_design` (the units :mod:`bayes_beta.priors` works in)::
+:func:`bayes_beta.make_design` (the units :mod:`bayes_beta.priors` works in)::
 
     sd_state_k ~ LogNormal(mu = log(s_k u_k), sigma = log_sd),  s_k = sqrt(Q_kk) / u_k
     sd_obs     ~ LogNormal(mu = log(s_r u_r), sigma = log_sd),  s_r = sqrt(R) / u_r
@@ -20,9 +20,11 @@ import warnings
 
 import numpy as np
 
+from bayes_beta.classical.mle import BoundaryWarning
+from bayes_beta.data.design import make_design
 from bayes_beta.errors import DataError, SpecError
-from bayes_beta.priors import NoisePrior, PriorVariant
-from bayes_beta.spec import StateSpace
+from bayes_beta.specs.priors import NoisePrior, PriorVariant
+from bayes_beta.specs.statespace import StateSpace
 
 __all__ = ["mle_sds", "plot_mle_on_fan", "prior_from_mle"]
 
@@ -69,14 +71,12 @@ def prior_from_mle(
     """A :class:`bayes_beta.PriorVariant` of LogNormal priors centred on the MLE noise sds.
 
     ``design_options`` (``intercept``, ``dynamics``, ...) go to
-    :func:`bayes_beta.design.make_design`, whose units the scales are expressed in; pass the
+    :func:`bayes_beta.make_design`, whose units the scales are expressed in; pass the
     same ones to :func:`bayes_beta.fit`. A scale below ``min_scale`` (an MLE on the boundary,
     sd ~ 0) is raised to ``min_scale`` with a :class:`~bayes_beta.classical.BoundaryWarning`:
     a LogNormal centred on ~0 would forbid any drift. ``1e-3`` state units is a yearly drift of
     0.1% of a beta unit, i.e. practically static.
     """
-    from bayes_beta.design import make_design
-
     state_sd, obs_sd = mle_sds(spec_or_values)
     design = make_design(df, target, factors, **design_options)
     if state_sd.shape != (design.K,):
@@ -108,8 +108,6 @@ def prior_from_mle(
 def _floor(scales: np.ndarray, min_scale: float, names) -> np.ndarray:
     low = scales < min_scale
     if low.any():
-        from bayes_beta.classical.mle import BoundaryWarning
-
         listed = ", ".join(
             f"{n} ({s:.2g})" for n, s, lo in zip(names, scales, low, strict=True) if lo
         )

@@ -1,11 +1,11 @@
 """``KalmanEngine``: run a :class:`KalmanSpec` on a DataFrame and collect per-step results.
 
-The computation is :func:`bayes_beta.kalman_smoother` (the pytensor filter and RTS smoother);
+The computation is :func:`bayes_beta.kalman_smoother` (the pytensor filter and smoother);
 this module only turns its arrays into date-indexed pandas objects. Per step ``t``:
 
 - ``exposures``       ``beta_{t|t}``, filtered (real-time) exposures; ``exposure_sd`` the
   square roots of ``diag P_{t|t}``; ``covariances`` ``P_{t|t}`` (n, K, K);
-- ``smoothed``        ``beta_{t|n}`` from the RTS smoother (all data), ``smoothed_sd``;
+- ``smoothed``        ``beta_{t|n}`` from the smoother (all data), ``smoothed_sd``;
 - ``residuals``       innovations ``v_t = y_t - H_t beta_{t|t-1}``; ``residual_var`` ``S_t``;
 - ``loglik``          ``l_t = log p(y_t | y_{1:t-1})``;
 - ``gains``           ``K_t`` (one column per factor); ``gain_norm`` ``||K_t||_2``;
@@ -25,36 +25,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from bayes_beta.classical.frames import frame_arrays
 from bayes_beta.classical.spec import KalmanSpec
 from bayes_beta.errors import DataError, SpecError
-from bayes_beta.frames import validate_frame
-from bayes_beta.numeric import kalman_smoother
-from bayes_beta.spec import StateSpace
+from bayes_beta.kalman.numeric import kalman_smoother
+from bayes_beta.specs.statespace import StateSpace
 
-__all__ = ["KalmanEngine", "KalmanResults", "frame_arrays"]
-
-
-def frame_arrays(df: pd.DataFrame, target_col, factor_cols, K: int | None = None):
-    """Validated copies ``(y (n,), H (n, K), index)`` of ``df[target_col]``, ``df[factor_cols]``.
-
-    Raises :class:`~bayes_beta.ColumnError` for a missing column, :class:`~bayes_beta.SpecError`
-    when the number of factor columns differs from the spec's ``K``.
-    """
-    factors = [factor_cols] if isinstance(factor_cols, str) else list(factor_cols)
-    if not factors:
-        raise DataError("Give at least one factor column, e.g. factor_cols=['Mkt-RF'].")
-    if target_col in factors:
-        raise DataError(f"Column {target_col!r} is both the target and a factor; drop it there.")
-    validate_frame(df, [target_col, *factors], min_rows=2, name="data")
-    if K is not None and len(factors) != K:
-        raise SpecError(
-            f"The spec has K = {K} exposures but {len(factors)} factor columns were given "
-            f"({', '.join(map(repr, factors))}); use KalmanSpec(K={len(factors)}) or pass "
-            f"{K} factor columns."
-        )
-    y = df[target_col].to_numpy(dtype=np.float64, na_value=np.nan)
-    H = df[factors].to_numpy(dtype=np.float64, na_value=np.nan)
-    return y, H, pd.DatetimeIndex(df.index)
+__all__ = ["KalmanEngine", "KalmanResults", "results_list"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -191,3 +168,13 @@ def _results(name, target, factors, y, H, index, ss, out, burn, filled) -> Kalma
         burn=int(burn),
         filled=filled,
     )
+
+
+def results_list(results) -> list[KalmanResults]:
+    """One :class:`KalmanResults` or several, as a list (tables and plots take either)."""
+    items = [results] if isinstance(results, KalmanResults) else list(results)
+    if not items or not all(isinstance(r, KalmanResults) for r in items):
+        raise DataError(
+            "Pass a KalmanResults (from KalmanEngine(spec).run(...)) or a list of them."
+        )
+    return items

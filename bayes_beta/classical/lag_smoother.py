@@ -24,17 +24,21 @@ Initial state: ``b0 = [z_1, z_1]`` (the first observed value) and ``P0 = var(z) 
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
 from bayes_beta.classical.mle import MLEResult, fit_noise_mle
 from bayes_beta.errors import DataError, SpecError
-from bayes_beta.numeric import kalman_smoother
-from bayes_beta.spec import StateSpace
+from bayes_beta.kalman.numeric import kalman_filter, kalman_smoother
+from bayes_beta.specs.statespace import StateSpace
 
 __all__ = [
+    "LagData",
     "default_noise",
     "discrete_kalman",
+    "lag_data",
     "lag_noise_mle",
     "lag_state_space",
     "noisiest_window",
@@ -78,8 +82,6 @@ def discrete_kalman(z, A, H, Q, R, x0, P0, B=None, u=None, smooth: bool = False)
     matrix, ``u`` (n, p) with ``B`` (n_x, p). Returns the :class:`bayes_beta.FilterResult`
     (or :class:`bayes_beta.SmootherResult` with ``smooth=True``).
     """
-    from bayes_beta.numeric import kalman_filter
-
     z = np.asarray(z, dtype=float)
     z2 = z[:, None] if z.ndim == 1 else z
     H = np.atleast_2d(np.asarray(H, dtype=float))
@@ -109,13 +111,21 @@ def default_noise(series) -> tuple[float, float]:
     return s2 / 3.0, s2 / 3.0
 
 
-def _start(s: pd.Series) -> tuple[float, float]:
+class LagData(NamedTuple):
+    """A yield series ready for the lag model: observations, design rows and the start."""
+
+    series: pd.Series
+    z: np.ndarray  # (n,) the raw yields
+    H: np.ndarray  # (n, 2) rows [1, 0]
+    x0: float  # the first observed value: b0 = [x0, x0]
+    p0: float  # var(z): P0 = p0 I
+
+
+def lag_data(series) -> LagData:
+    """Check ``series`` (one numeric column, at least 3 observed values) and prepare it."""
+    s = _series(series)
     z = s.dropna().to_numpy()
-    return float(z[0]), float(np.var(z))
-
-
-def _design(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    return s.to_numpy(), np.tile(H_LAG, (len(s), 1))
+    return LagData(s, s.to_numpy(), np.tile(H_LAG, (len(s), 1)), float(z[0]), float(np.var(z)))
 
 
 def two_step_lag_smoother(
@@ -128,16 +138,15 @@ def two_step_lag_smoother(
     standard deviations ``filtered_sd``, ``smoothed_sd``; ``attrs`` holds ``a, q, r, p0`` and
     the log-likelihood. ``q, r`` default to :func:`default_noise`, ``p0`` to ``var(z)``.
     """
-    s = _series(series)
+    d = lag_data(series)
+    s = d.series
     dq, dr = default_noise(s)
-    x0, var_z = _start(s)
     q, r = dq if q is None else float(q), dr if r is None else float(r)
-    p0 = var_z if p0 is None else float(p0)
+    p0 = d.p0 if p0 is None else float(p0)
     if not (q >= 0 and r >= 0 and p0 > 0):
         raise SpecError(f"q and r must be >= 0 and p0 > 0; got q={q}, r={r}, p0={p0}.")
-    spec = lag_state_space(a, q, r, x0, p0)
-    y, H = _design(s)
-    out = kalman_smoother(y, H, spec)
+    spec = lag_state_space(a, q, r, d.x0, p0)
+    out = kalman_smoother(d.z, d.H, spec)
     frame = pd.DataFrame(
         {
             "raw": s.to_numpy(),
@@ -159,13 +168,11 @@ def lag_noise_mle(series, a: float, **options) -> MLEResult:
     ``sd(Δz)`` for both. ``options`` go to :func:`bayes_beta.classical.mle.fit_noise_mle`.
     The result's ``Q[0, 0]`` and ``R[0, 0]`` are ``q`` and ``r``.
     """
-    s = _series(series)
-    x0, var_z = _start(s)
-    y, H = _design(s)
-    sd = float(np.nanstd(s.diff().to_numpy()))
-    spec = lag_state_space(a, 0.0, 1.0, x0, var_z)
+    d = lag_data(series)
+    sd = float(np.nanstd(d.series.diff().to_numpy()))
+    spec = lag_state_space(a, 0.0, 1.0, d.x0, d.p0)
     options.setdefault("units", (np.array([sd, sd]), sd))
-    return fit_noise_mle(y, H, spec, free_q=[True, False], names=["level", "lag"], **options)
+    return fit_noise_mle(d.z, d.H, spec, free_q=[True, False], names=["level", "lag"], **options)
 
 
 def noisiest_window(series, length: int = 85) -> tuple[pd.Timestamp, pd.Timestamp]:

@@ -1,4 +1,4 @@
-"""Maximum-likelihood noise variances through the pytensor Kalman filter (exact gradients).
+"""Maximum-likelihood noise variances through the fused Kalman kernel (exact gradients).
 
 The model is a :class:`~bayes_beta.StateSpace` with scalar observations (``m = 1``). Some
 diagonal entries of ``Q`` and the observation variance ``R = [[r]]`` are free; everything else
@@ -11,8 +11,9 @@ spec's values. The optimiser works on normalised log-variances::
 so every coordinate is of order one whatever the data's units. Default units: ``u_r = sd(y)``
 and ``u_k = sd(y) / sd(H_k)`` (the size of a beta that explains all of ``y``; ``sd(y)`` when
 ``H_k`` is constant). The objective is ``-sum_t l_t(theta) / n_obs`` with ``l_t`` the filter's
-one-step-ahead log-density; its gradient is ``pytensor.grad`` of the same graph (reverse mode
-through the scan), compiled once per process (and kept in pytensor's on-disk cache).
+one-step-ahead log-density; value and gradient come from one call of the fused kernel
+(:func:`bayes_beta.kalman.fused.loglik_value_grad`, a forward and an adjoint pass), with
+``d loglik / d log q_k = Q~_kk q_k`` and ``d loglik / d log r = r~ r``.
 
 Optimiser: ``scipy.optimize.minimize(method="L-BFGS-B")`` from several starting points, box
 bounds ``sd / unit`` in ``[1e-6, 1e2]`` (``theta`` in ``[2 log 1e-6, 2 log 1e2]``); the best
@@ -25,13 +26,14 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
-from functools import cache
 from typing import NamedTuple
 
 import numpy as np
 
 from bayes_beta.errors import DataError, SpecError
-from bayes_beta.spec import StateSpace
+from bayes_beta.kalman.fused import loglik_value_grad
+from bayes_beta.kalman.numeric import check_inputs
+from bayes_beta.specs.statespace import StateSpace
 
 __all__ = [
     "BOUNDS",
@@ -71,43 +73,34 @@ class MLEResult(NamedTuple):
     n_obs: int
 
 
-@cache
-def _compiled():
-    """``(y, H, T, b0, P0, Q_fixed, free, log_q, log_r, B, u, d) -> (ll, dll/dlog_q, dll/dlog_r)``.
+class _Problem(NamedTuple):
+    """Kernel inputs of a spec on data: ``y - d`` (n,), ``H`` (n, K), ``T`` (its diagonal when
+    diagonal), the control input ``B u_t`` (n, K) or zeros (1, K)."""
 
-    ``Q = Q_fixed + diag(free * exp(log_q))``, ``R = [[exp(log_r)]]``. One compiled function serves
-    every K, n and spec (all shapes are symbolic).
-    """
-    import pytensor
-    import pytensor.tensor as pt
-
-    from bayes_beta.kalman import Params, kalman_filter_graph
-
-    y = pt.tensor("y", shape=(None, 1))
-    H = pt.tensor("H", shape=(None, 1, None))
-    T, P0, Q_fixed, B, u = (pt.matrix(n) for n in ("T", "P0", "Q_fixed", "B", "u"))
-    b0, free, log_q, d = (pt.vector(n) for n in ("b0", "free", "log_q", "d"))
-    log_r = pt.scalar("log_r")
-    Q = Q_fixed + pt.diag(free * pt.exp(log_q))
-    R = pt.reshape(pt.exp(log_r), (1, 1))
-    ll = kalman_filter_graph(y, H, Params(T, Q, R, b0, P0, B, d), u, scalar_obs=True).loglik
-    g_q, g_r = pytensor.grad(ll, [log_q, log_r])
-    inputs = [y, H, T, b0, P0, Q_fixed, free, log_q, log_r, B, u, d]
-    return pytensor.function(inputs, [ll, g_q, g_r], on_unused_input="ignore")
+    y: np.ndarray
+    H: np.ndarray
+    T: np.ndarray
+    c: np.ndarray
 
 
-def _arrays(y, H, spec: StateSpace, u=None):
-    """Checked ``y (n, 1)``, ``H (n, 1, K)`` and the control arrays (zeros without control)."""
-    from bayes_beta.numeric import _check_inputs
-
-    y, H, u, _ = _check_inputs(y, H, spec, u)
+def _problem(y, H, spec: StateSpace, u=None) -> _Problem:
+    y, H, u, _ = check_inputs(y, H, spec, u)
     if y.shape[1] != 1:
         raise DataError(f"MLE of the noise needs one observation per step; y has {y.shape[1]}.")
-    if u is None:
-        B, u = np.zeros((spec.K, 1)), np.zeros((len(y), 1))
-    else:
-        B = spec.B
-    return y, H, B, u
+    T = spec.T
+    if np.array_equal(T, np.diag(np.diag(T))):
+        T = np.diag(T).copy()
+    c = np.zeros((1, spec.K)) if u is None else np.ascontiguousarray(u @ spec.B.T)
+    return _Problem(y[:, 0] - spec.d[0], np.ascontiguousarray(H[:, 0, :]), T, c)
+
+
+def _value_grad(prob: _Problem, spec: StateSpace, Q_fixed, free, log_q, log_r):
+    """``(loglik, d/d log_q (K,), d/d log_r)`` at ``Q = Q_fixed + diag(free exp(log_q))``."""
+    q = free * np.exp(log_q)
+    r = float(np.exp(log_r))
+    ll, g = loglik_value_grad(prob.y, prob.H, prob.T, Q_fixed + np.diag(q), np.array([r]),
+                              spec.b0, spec.P0, prob.c, False, spec.K)
+    return float(ll), np.diag(g[1]) * q, float(g[2][0]) * r
 
 
 def _free_mask(spec: StateSpace, free_q) -> np.ndarray:
@@ -126,15 +119,11 @@ def noise_loglik(y, H, spec: StateSpace, log_q, log_r: float, free_q=None, u=Non
     states are ignored (their gradient is 0) and those states keep ``spec.Q``. Raw (not
     normalised) log-variances: this is the function :func:`fit_noise_mle` optimises.
     """
-    y, H, B, u = _arrays(y, H, spec, u)
+    prob = _problem(y, H, spec, u)
     free = _free_mask(spec, free_q)
     Q_fixed = np.array(spec.Q) * (1.0 - np.diag(free))
     log_q = np.asarray(log_q, dtype=float).reshape(spec.K)
-    fn = _compiled()
-    ll, g_q, g_r = fn(
-        y, H, spec.T, spec.b0, spec.P0, Q_fixed, free, log_q, float(log_r), B, u, spec.d
-    )
-    return float(ll), np.asarray(g_q), float(g_r)
+    return _value_grad(prob, spec, Q_fixed, free, log_q, float(log_r))
 
 
 def default_units(y, H) -> tuple[np.ndarray, float]:
@@ -194,66 +183,53 @@ def fit_noise_mle(
     boundary_sd : a variance with ``sd < boundary_sd * unit`` counts as on the boundary.
     warn : emit a :class:`BoundaryWarning` for variances on the boundary.
     """
-    from scipy.optimize import minimize
-
-    y2, H3, B, u2 = _arrays(y, H, spec, u)
+    prob = _problem(y, H, spec, u)
     free = _free_mask(spec, free_q)
     idx = np.flatnonzero(free)
     names = tuple(names) if names is not None else tuple(f"beta_{k}" for k in range(spec.K))
-    u_q, u_r = default_units(y2, H3[:, 0, :]) if units is None else units
+    u_q, u_r = default_units(prob.y, prob.H) if units is None else units
     u_q = np.broadcast_to(np.asarray(u_q, dtype=float), (spec.K,))
     Q_fixed = np.array(spec.Q)
     Q_fixed[idx, :] = 0.0
     Q_fixed[:, idx] = 0.0
-    n_obs = int((np.isfinite(y2[:, 0]) & np.isfinite(H3[:, 0, :]).all(axis=1)).sum())
+    n_obs = int((np.isfinite(prob.y) & np.isfinite(prob.H).all(axis=1)).sum())
     shift = np.r_[2.0 * np.log(u_q[idx]), 2.0 * np.log(u_r)]
-    fn = _compiled()
-    fixed_args = (y2, H3, spec.T, spec.b0, spec.P0, Q_fixed, free)
 
     def objective(theta):
         raw = theta + shift
         log_q = np.zeros(spec.K)
         log_q[idx] = raw[:-1]
-        ll, g_q, g_r = fn(*fixed_args, log_q, raw[-1], B, u2, spec.d)
+        ll, g_q, g_r = _value_grad(prob, spec, Q_fixed, free, log_q, raw[-1])
         if not np.isfinite(ll):
             return 1e10, np.zeros_like(theta)
-        return -float(ll) / n_obs, -np.r_[np.asarray(g_q)[idx], float(g_r)] / n_obs
+        return -ll / n_obs, -np.r_[g_q[idx], g_r] / n_obs
 
-    runs = []
-    for theta0 in _starts(n_starts, len(idx), starts):
-        res = minimize(
-            objective,
-            theta0,
-            jac=True,
-            method="L-BFGS-B",
-            bounds=[BOUNDS] * len(theta0),
-            options={"maxiter": 1000, "ftol": 1e-13, "gtol": 1e-9},
-        )
-        runs.append(res)
+    runs = _optimise(objective, _starts(n_starts, len(idx), starts))
     best = min(runs, key=lambda r: r.fun)
     theta = np.asarray(best.x, dtype=float)
     raw = theta + shift
     Q = Q_fixed.copy()
     Q[idx, idx] = np.exp(raw[:-1])
-    R = np.array([[np.exp(raw[-1])]])
     labels = (*(f"Q[{names[k]}]" for k in idx), "R")
-    low = 2.0 * np.log(boundary_sd)
-    edge = (theta <= low) | (theta <= BOUNDS[0] + 1e-6) | (theta >= BOUNDS[1] - 1e-6)
+    edge = ((theta <= 2.0 * np.log(boundary_sd)) | (theta <= BOUNDS[0] + 1e-6)
+            | (theta >= BOUNDS[1] - 1e-6))
     at_boundary = tuple(lab for lab, e in zip(labels, edge, strict=True) if e)
     if warn and at_boundary:
         _warn_boundary(at_boundary, theta, labels, edge)
-    return MLEResult(
-        Q=Q,
-        R=R,
-        loglik=-float(best.fun) * n_obs,
-        theta=theta,
-        names=labels,
-        at_boundary=at_boundary,
-        converged=bool(best.success),
-        message=str(best.message),
-        loglik_starts=np.array([-r.fun * n_obs for r in runs]),
-        n_obs=n_obs,
-    )
+    return MLEResult(Q=Q, R=np.array([[np.exp(raw[-1])]]), loglik=-float(best.fun) * n_obs,
+                     theta=theta, names=labels, at_boundary=at_boundary,
+                     converged=bool(best.success), message=str(best.message),
+                     loglik_starts=np.array([-r.fun * n_obs for r in runs]), n_obs=n_obs)
+
+
+def _optimise(objective, starts) -> list:
+    """L-BFGS-B from each start (box bounds :data:`BOUNDS`); the runs, in order."""
+    from scipy.optimize import minimize
+
+    return [minimize(objective, theta0, jac=True, method="L-BFGS-B",
+                     bounds=[BOUNDS] * len(theta0),
+                     options={"maxiter": 1000, "ftol": 1e-13, "gtol": 1e-9})
+            for theta0 in starts]
 
 
 def _warn_boundary(at_boundary, theta, labels, edge) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 
-from bayes_beta.classical.tables import _as_list
+from bayes_beta.classical.engine import results_list
 from bayes_beta.errors import DataError
 
 __all__ = ["METRICS", "ModelDiagnosticsPlotter", "plot_beta_grid", "plot_factor_contributions"]
@@ -32,7 +32,7 @@ class ModelDiagnosticsPlotter:
     """Time series of filter diagnostics, one panel per metric (see :data:`METRICS`)."""
 
     def __init__(self, results) -> None:
-        self.results = _as_list(results)
+        self.results = results_list(results)
 
     def plot(
         self,
@@ -88,7 +88,7 @@ def plot_beta_grid(results, width: float = 2.0, smoothed: bool = False, ncols: i
 
     ``smoothed=True`` adds the RTS-smoothed exposures (dashed).
     """
-    items = _as_list(results)
+    items = results_list(results)
     factors = list(dict.fromkeys(f for r in items for f in r.factors))
     ncols = max(1, min(ncols, len(factors)))
     nrows = -(-len(factors) // ncols)
@@ -132,7 +132,7 @@ def plot_factor_contributions(results, show_target: bool = True):
 
     With ``show_target`` the target return ``y_t`` is drawn in light grey behind them.
     """
-    items = _as_list(results)
+    items = results_list(results)
     fig, axes = plt.subplots(len(items), 1, figsize=(10, 3.2 * len(items)), squeeze=False)
     for ax, r in zip(axes[:, 0], items, strict=True):
         if show_target:

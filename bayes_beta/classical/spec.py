@@ -24,10 +24,13 @@ import hashlib
 import numpy as np
 import pandas as pd
 
+from bayes_beta.classical.frames import frame_arrays
+from bayes_beta.classical.mle import fit_noise_mle
+from bayes_beta.data.regression import ols
 from bayes_beta.errors import DataError, SpecError
-from bayes_beta.spec import StateSpace, check_psd
+from bayes_beta.specs.statespace import StateSpace, check_psd
 
-__all__ = ["DEFAULT_Q_SCALE", "KalmanSpec", "ols"]
+__all__ = ["DEFAULT_Q_SCALE", "KalmanSpec"]
 
 #: Default ``c`` of :meth:`KalmanSpec.set_Q_from_factor_vols`: per-step drift sd = c beta units.
 DEFAULT_Q_SCALE = 0.02
@@ -45,26 +48,6 @@ def _matrix(name: str, value, shape: tuple[int, ...]) -> np.ndarray:
         check_psd(name, arr)
     arr.setflags(write=False)
     return arr
-
-
-def ols(H, y) -> tuple[np.ndarray, np.ndarray, float, int]:
-    """OLS of ``y`` on ``H`` over complete rows: ``(b, cov_b, s2, n)``.
-
-    ``b = (H'H)^-1 H'y`` (least squares), ``s2 = sum (y - H b)^2 / (n - K)`` and
-    ``cov_b = s2 (H'H)^-1``.
-    """
-    ok = np.isfinite(y) & np.isfinite(H).all(axis=1)
-    n, K = int(ok.sum()), H.shape[1]
-    if n <= K:
-        raise DataError(
-            f"OLS needs more complete rows than factors: {n} rows for K = {K}. "
-            "Use a longer sample or fewer factors."
-        )
-    Hc, yc = H[ok], y[ok]
-    b, *_ = np.linalg.lstsq(Hc, yc, rcond=None)
-    s2 = float(np.sum((yc - Hc @ b) ** 2) / (n - K))
-    cov = s2 * np.linalg.pinv(Hc.T @ Hc)
-    return b, 0.5 * (cov + cov.T), s2, n
 
 
 def _fingerprint(*parts) -> str:
@@ -236,9 +219,6 @@ class KalmanSpec:
         return self._mle(df, target_col, factor_cols, ("Q", "R"), options)
 
     def _mle(self, df, target_col, factor_cols, which, options):
-        from bayes_beta.classical.engine import frame_arrays
-        from bayes_beta.classical.mle import fit_noise_mle
-
         y, H, _ = frame_arrays(df, target_col, factor_cols, self.K)
         names = [factor_cols] if isinstance(factor_cols, str) else list(factor_cols)
         if self.b0 is None or self.P0 is None:

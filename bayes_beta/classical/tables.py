@@ -17,8 +17,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from bayes_beta.classical.engine import KalmanResults
-from bayes_beta.errors import DataError
+from bayes_beta.classical.engine import KalmanResults, results_list
 
 __all__ = [
     "DIAGNOSTIC_COLUMNS",
@@ -56,15 +55,6 @@ FACTOR_COLUMNS = (
 )
 
 
-def _as_list(results) -> list[KalmanResults]:
-    items = [results] if isinstance(results, KalmanResults) else list(results)
-    if not items or not all(isinstance(r, KalmanResults) for r in items):
-        raise DataError(
-            "Pass a KalmanResults (from KalmanEngine(spec).run(...)) or a list of them."
-        )
-    return items
-
-
 def summarize_model_diagnostics(
     results: KalmanResults | Iterable[KalmanResults], window: int = 52
 ) -> pd.DataFrame:
@@ -85,7 +75,7 @@ def summarize_model_diagnostics(
     ============================= ==================================================================
     """
     rows = []
-    for r in _as_list(results):
+    for r in results_list(results):
         v = r.residuals.dropna().to_numpy()
         sse = float(np.sum(v**2))
         rows.append(
@@ -121,7 +111,7 @@ def summarize_factor_dynamics(results: KalmanResults | Iterable[KalmanResults]) 
     =================== ====================================================================
     """
     rows = []
-    for r in _as_list(results):
+    for r in results_list(results):
         for f in r.factors:
             beta = r.exposures[f]
             avg, sd, final = float(beta.mean()), float(beta.std()), float(beta.iloc[-1])

@@ -1,19 +1,34 @@
-"""Pure-math Kalman filter, smoother and path draws as pytensor graphs (no PyMC, no plotting)."""
+"""The kalman layer: pure math (imports neither PyMC, ArviZ nor matplotlib).
 
-from bayes_beta.kalman.filter import FilterOutput, Params, kalman_filter_graph
-from bayes_beta.kalman.smoother import (
-    SmootherOutput,
-    kalman_smoother_graph,
-    rts_smoother_graph,
-    sample_paths_graph,
+- :mod:`~bayes_beta.kalman.graph`: filter, smoother and path draws as differentiable pytensor
+  graphs, batched over parameter axes (the reference the kernels are tested against);
+- :mod:`~bayes_beta.kalman.steps`: the numba step library (predict, Joseph update, smoothing
+  and simulation steps) shared by
+- :mod:`~bayes_beta.kalman.fused` / :mod:`~bayes_beta.kalman.fused_op`: the fused
+  log-likelihood kernel with its adjoint, and the pytensor Op the PyMC models use, and
+- :mod:`~bayes_beta.kalman.propagate`: filter, smoother and path passes for many draws;
+- :mod:`~bayes_beta.kalman.numeric`: the NumPy-facing ``kalman_filter``, ``kalman_smoother``,
+  ``sample_paths`` and ``simulate``.
+"""
+
+from bayes_beta.kalman.numeric import (
+    FilterResult,
+    Simulation,
+    SmootherResult,
+    check_inputs,
+    kalman_filter,
+    kalman_smoother,
+    sample_paths,
+    simulate,
 )
 
 __all__ = [
-    "FilterOutput",
-    "Params",
-    "SmootherOutput",
-    "kalman_filter_graph",
-    "kalman_smoother_graph",
-    "rts_smoother_graph",
-    "sample_paths_graph",
+    "FilterResult",
+    "Simulation",
+    "SmootherResult",
+    "check_inputs",
+    "kalman_filter",
+    "kalman_smoother",
+    "sample_paths",
+    "simulate",
 ]

@@ -1,0 +1,173 @@
+"""PyMC glue: a model whose likelihood is the Kalman filter's marginal log-likelihood.
+
+    theta = (sigma_state = sqrt(diag Q) [or an LKJ-Cholesky Q], sigma_obs = sqrt(R)
+             [, phi, mu for mean reversion] [, b0])          ~ a named prior variant
+    log p(y | theta) = sum_t l_t(theta)                      (bayes_beta.kalman)
+
+The data enter as named model data (``pm.Data``): ``y`` (n,), ``H`` (n, K), the initial state
+``b0_init`` (K,), ``P0_init`` (K, K), and the prior units ``y_unit`` and ``state_unit`` (K,).
+Every random variable is unit-free (:mod:`bayes_beta.bayesian.priors`; ``mu`` and ``b0`` are
+non-centred on the initial state), so the graph and the sampler's starting points depend only on
+the model's *shape* (K, options, prior variant), and one compiled model serves every dataset of
+that shape (:mod:`bayes_beta.bayesian.sampling`).
+
+The likelihood is the fused numba Op of :mod:`bayes_beta.kalman.fused_op` (``"fused"``) or the
+pytensor scan graph (``"scan"``); the tests hold the two equal.
+
+Dynamics: ``"random_walk"`` (``T = I``) or ``"mean_reverting"``:
+``beta_t - mu = diag(phi) (beta_(t-1) - mu) + eta_t``, i.e. ``T = diag(phi)`` and a control
+input ``c = (1 - phi) mu``. ``initial="prior"``: ``b0 ~ N(b0_init, P0_init)`` (full covariance)
+and ``P0 = 0``, which has the same marginal likelihood as the fixed start ``N(b0_init, P0_init)``.
+"""
+
+from __future__ import annotations
+
+import weakref
+from typing import NamedTuple
+
+import numpy as np
+import pymc as pm
+import pytensor
+import pytensor.tensor as pt
+
+from bayes_beta.bayesian.priors import noise_dist, noise_variable
+from bayes_beta.data.design import Design, make_design
+from bayes_beta.errors import SpecError
+from bayes_beta.kalman.fused_op import kalman_loglik_sum
+from bayes_beta.kalman.graph import Params, kalman_filter_graph
+from bayes_beta.specs.options import ModelOptions
+from bayes_beta.specs.priors import PriorVariant, get_variant
+
+__all__ = ["DATA_VARS", "NOISE_VARS", "Setup", "add_data", "build_model", "model_from_design",
+           "model_setup"]
+
+NOISE_VARS = ("sigma_state", "sigma_obs", "phi", "mu", "b0", "chol_state_corr")
+DATA_VARS = ("y", "H", "b0_init", "P0_init", "y_unit", "state_unit")
+
+_SETUPS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+class Setup(NamedTuple):
+    """What a model was built from."""
+
+    design: Design
+    variant: PriorVariant
+    options: ModelOptions
+
+
+class Matrices(NamedTuple):
+    """Symbolic model matrices built from the noise parameters and the model data."""
+
+    T_d: pt.TensorVariable  # the diagonal of T: ones (random walk) or phi
+    Q_sqrt: pt.TensorVariable
+    sigma_obs: pt.TensorVariable
+    b0: pt.TensorVariable
+    P0: pt.TensorVariable
+    c: pt.TensorVariable  # the control input (1 - phi) mu, or zeros
+
+
+def add_data(name: str, value) -> pt.TensorVariable:
+    """Model data ``name`` holding ``value`` as a float array (NaN kept as NaN: ``pm.Data``
+    would turn an array with NaN into a masked array, which the kernels cannot take)."""
+    var = pytensor.shared(np.array(value, dtype=np.float64), name=name)
+    pm.modelcontext(None).register_data_var(var)
+    return var
+
+
+def data_values(design: Design) -> dict[str, np.ndarray]:
+    """The model data of a design, by name (:data:`DATA_VARS`)."""
+    return {"y": design.y, "H": design.H, "b0_init": design.b0, "P0_init": design.P0,
+            "y_unit": np.asarray(design.y_unit), "state_unit": design.state_unit}
+
+
+def _state_noise(variant: PriorVariant, K: int, state_unit):
+    """``Q_sqrt``: ``diag(sigma_state)``, or ``diag(state_unit) L`` with ``L`` the unit-free
+    LKJ-Cholesky factor ``chol_state`` (correlations ``chol_state_corr``)."""
+    if not variant.correlated:
+        sigma_state = noise_variable(variant.state, "sigma_state", state_unit, dims="factor")
+        return pt.diag(sigma_state)
+    chol, _, stds = pm.LKJCholeskyCov("chol_state", n=K, eta=variant.lkj_eta,
+                                      sd_dist=noise_dist(variant.state, K), compute_corr=True)
+    pm.Deterministic("sigma_state", state_unit * stds, dims="factor")
+    return pm.Deterministic("L_state", state_unit[:, None] * chol, dims=("factor", "factor_"))
+
+
+def _matrices(design: Design, variant: PriorVariant, options: ModelOptions, data) -> Matrices:
+    """The model matrices; every random variable is unit-free (``*_z``, ``phi``, the LKJ
+    factor) and scaled by the model data, so nothing the sampler sees depends on the data."""
+    K = design.K
+    sigma_obs = noise_variable(variant.obs, "sigma_obs", data["y_unit"])
+    Q_sqrt = _state_noise(variant, K, data["state_unit"])
+    b0, P0 = data["b0_init"], data["P0_init"]
+    if options.dynamics == "mean_reverting":
+        phi = pm.Beta("phi", alpha=variant.phi_alpha, beta=variant.phi_beta, dims="factor")
+        mu_z = pm.Normal("mu_z", 0.0, 1.0, dims="factor")  # mu ~ N(b0, diag P0)
+        mu = pm.Deterministic("mu", b0 + pt.sqrt(pt.diag(P0)) * mu_z, dims="factor")
+        T_d, c = phi, (1.0 - phi) * mu
+    else:
+        T_d, c = pt.ones((K,)), pt.zeros((K,))
+    if design.initial == "prior":  # b0 ~ N(b0_init, P0_init), the full covariance
+        b0_z = pm.Normal("b0_z", 0.0, 1.0, dims="factor")
+        b0 = pm.Deterministic("b0", b0 + pt.linalg.cholesky(P0) @ b0_z, dims="factor")
+        P0 = pt.zeros((K, K))
+    return Matrices(T_d, Q_sqrt, sigma_obs, b0, P0, c)
+
+
+def _loglik(m: Matrices, y, H, likelihood: str):
+    Q = m.Q_sqrt @ m.Q_sqrt.T
+    r = m.sigma_obs**2
+    if likelihood == "fused":
+        return kalman_loglik_sum(y, H, m.T_d, Q, r, m.b0, m.P0, m.c, T_diag=True)
+    params = Params(pt.diag(m.T_d), Q, pt.reshape(r, (1, 1)), m.b0, m.P0, m.c[:, None])
+    u = pt.ones((y.shape[0], 1))
+    return kalman_filter_graph(y[:, None], H[:, None, :], params, u, scalar_obs=True).loglik
+
+
+def model_from_design(design: Design, variant: PriorVariant,
+                      options: ModelOptions | None = None) -> pm.Model:
+    """The PyMC model of a :class:`~bayes_beta.data.Design` under a prior variant."""
+    options = options or ModelOptions()
+    coords = {"factor": list(design.factors), "factor_": list(design.factors)}
+    with pm.Model(coords=coords) as model:
+        data = {name: add_data(name, value) for name, value in data_values(design).items()}
+        m = _matrices(design, variant, options, data)
+        H = pt.specify_shape(data["H"], (None, design.K))
+        pm.Potential("loglik", _loglik(m, data["y"], H, options.likelihood))
+    _SETUPS[model] = Setup(design, variant, options)
+    return model
+
+
+def model_setup(model: pm.Model) -> Setup:
+    """The design, prior variant and options a model was built from (by :func:`build_model`)."""
+    try:
+        return _SETUPS[model]
+    except KeyError:
+        raise SpecError(
+            "This model was not made by bayes_beta.build_model; build it with "
+            "bb.build_model(df, target, factors) and extend that model."
+        ) from None
+
+
+def build_model(
+    df,
+    target: str,
+    factors,
+    priors: str | PriorVariant = "default",
+    *,
+    intercept: bool = False,
+    dynamics: str = "random_walk",
+    initial: str = "ols",
+    init_window: int | None = None,
+    likelihood: str = "fused",
+) -> pm.Model:
+    """Build the PyMC model for ``target`` on ``factors`` in ``df`` (a DatetimeIndex frame).
+
+    The returned model can be extended (``with model: ...``) and sampled with
+    :func:`bayes_beta.sample`. ``priors`` is a built-in variant name (``"default"``, ``"tight"``,
+    ``"loose"``, ``"correlated"``) or a :class:`~bayes_beta.PriorVariant`.
+    """
+    options = ModelOptions(dynamics=dynamics, likelihood=likelihood)
+    variant = get_variant(priors)
+    design = make_design(df, target, factors, intercept=intercept, initial=initial,
+                         init_window=init_window)
+    return model_from_design(design, variant, options)

@@ -1,0 +1,140 @@
+"""The one sampling path: :func:`compile_model` once per model shape, :func:`run` on any data.
+
+A model's data (``pm.Data``: ``y``, ``H``, the initial state, the prior units) are not part of
+its compiled form, so :func:`compile_model` keys nutpie's compilation on the model's structure
+(its log-density graph, variables, prior variant and options) and reuses it for every dataset
+of the same shape; :func:`run` hands the current data to the compiled model
+(``CompiledModel.with_data``) and samples. The fit, the LFO refits (``y`` with the future
+masked) and the Bayesian lag smoother all sample through here. PyMC's own NUTS is the
+fallback (``sampler="pymc"``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+
+import numpy as np
+import pymc as pm
+import xarray as xr
+
+from bayes_beta.errors import SpecError
+
+__all__ = ["SAMPLERS", "compile_model", "initial_points", "model_data", "run"]
+
+SAMPLERS = ("nutpie", "pymc")
+_COMPILED: OrderedDict[str, object] = OrderedDict()  # nutpie models compiled in this process
+_COMPILED_MAX = 16
+
+
+def initial_points(variant, K: int) -> dict:
+    """Starting values nutpie cannot make itself (then jittered as usual).
+
+    nutpie's default start of an LKJ-Cholesky ``Q`` draws the sd prior through scipy on a
+    read-only constant, which fails with NumPy 2.5; start the unit-free factor at
+    ``diag(scale)`` (packed lower triangle, row by row).
+    """
+    if not getattr(variant, "correlated", False):
+        return {}
+    L = np.diag(np.broadcast_to(np.asarray(variant.state.scale, dtype=float), (K,)))
+    return {"chol_state": L[np.tril_indices(K)]}
+
+
+def model_data(model: pm.Model, overrides: dict | None = None) -> dict[str, np.ndarray]:
+    """The current values of the model's data (``pm.Data``), with ``overrides`` applied."""
+    values = {v.name: np.asarray(v.get_value()) for v in model.data_vars}
+    for name, value in (overrides or {}).items():
+        if name not in values:
+            raise SpecError(f"The model has no data {name!r}; it has {sorted(values)}.")
+        values[name] = np.asarray(value, dtype=values[name].dtype)
+    return values
+
+
+def structure_key(model: pm.Model, extra=()) -> str:
+    """Identifies a model's compiled form: its log-density graph (data enter by name, not by
+    value), its variables and coordinate sizes, and ``extra`` (e.g. the prior variant)."""
+    import pytensor
+
+    h = hashlib.sha256(pytensor.dprint(model.logp(), file="str", print_type=True).encode())
+    sizes = {name: len(values) for name, values in model.coords.items() if values is not None}
+    h.update(repr((list(model.named_vars), sorted(sizes.items()), extra)).encode())
+    return h.hexdigest()
+
+
+def compile_model(model: pm.Model, initial: dict | None = None, extra=()):
+    """nutpie's compiled form of ``model``, compiled once per structure in this process."""
+    import nutpie
+
+    key = structure_key(model, extra)
+    if key in _COMPILED:
+        _COMPILED.move_to_end(key)
+        return _COMPILED[key]
+    compiled = nutpie.compile_pymc_model(model, backend="numba", initial_points=initial or None)
+    _COMPILED[key] = compiled
+    while len(_COMPILED) > _COMPILED_MAX:
+        _COMPILED.popitem(last=False)
+    return compiled
+
+
+def _groups(tree, model: pm.Model) -> dict[str, xr.Dataset]:
+    """Posterior and sample stats, object variables dropped, coordinates of this model."""
+    keep = {}
+    for group in ("posterior", "sample_stats"):
+        ds = tree[group].to_dataset()
+        ds = ds.drop_vars([v for v in ds.data_vars if ds[v].dtype == object])
+        coords = {d: list(model.coords[d]) for d in ds.dims if d in model.coords}
+        keep[group] = ds.assign_coords(coords)
+    return keep
+
+
+def _set_data(model: pm.Model, values: dict) -> None:
+    for var in model.data_vars:
+        var.set_value(np.array(values[var.name], dtype=var.dtype))
+
+
+def _run_pymc(model, data, *, draws, tune, chains, seed, progress, target_accept):
+    old = model_data(model)
+    _set_data(model, data)
+    try:
+        with model:
+            return pm.sample(draws=draws, tune=tune, chains=chains, random_seed=seed,
+                             progressbar=progress, nuts_sampler="pymc",
+                             compute_convergence_checks=False, target_accept=target_accept,
+                             cores=min(chains, 2))
+    finally:
+        _set_data(model, old)
+
+
+def run(
+    model: pm.Model,
+    *,
+    draws: int,
+    tune: int,
+    chains: int,
+    seed: int | None,
+    sampler: str = "nutpie",
+    progress: bool = True,
+    target_accept: float = 0.8,
+    data: dict | None = None,
+    initial: dict | None = None,
+    extra=(),
+) -> dict[str, xr.Dataset]:
+    """NUTS on ``model`` with its data (``data`` replaces some of them for this run only).
+
+    nutpie (numba backend, compiled once per structure) by default, PyMC's own NUTS with
+    ``sampler="pymc"``. ``initial``: starting values nutpie cannot make; ``extra``: what else
+    tells compiled forms apart. Returns the ``posterior`` and ``sample_stats`` Datasets.
+    """
+    if sampler not in SAMPLERS:
+        raise SpecError(f"sampler must be one of {SAMPLERS}; got {sampler!r}.")
+    values = model_data(model, data)
+    if sampler == "pymc":
+        tree = _run_pymc(model, values, draws=draws, tune=tune, chains=chains, seed=seed,
+                         progress=progress, target_accept=target_accept)
+        return _groups(tree, model)
+    import nutpie
+
+    compiled = compile_model(model, initial, extra).with_data(**values)
+    tree = nutpie.sample(compiled, draws=draws, tune=tune, chains=chains, seed=seed,
+                         progress_bar=progress, save_warmup=False, target_accept=target_accept)
+    return _groups(tree, model)

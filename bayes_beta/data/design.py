@@ -1,0 +1,189 @@
+"""From a user's DataFrame to the arrays of a time-varying regression (pure NumPy/pandas).
+
+A :class:`Design` holds ``y`` (n,), ``H`` (n, K), the dates, factor names, the data units used by
+scale-aware priors, and the initial state ``beta_0 ~ N(b0, P0)``. It is data: model choices
+(dynamics, likelihood, priors) live in :mod:`bayes_beta.specs`.
+
+Initial state rules (``initial=``):
+
+- ``"ols"`` (default): ``b0`` is the OLS estimate on the first ``init_window`` complete rows
+  (default ``max(4 K, 26)``), ``P0 = 10 x`` its OLS covariance (an inflated, proper start that
+  lets the data take over within a few steps). Filtered exposures inside that window therefore
+  depend on the window's data; after it, they use no data beyond ``t``.
+- ``"diffuse"``: ``b0 = 0``, ``P0 = diag((10 sd(y) / sd(H_k))^2)``: uses no data at all.
+- ``"prior"``: ``b0`` becomes a parameter with prior ``N(b0_ols, P0_ols)`` (the full
+  covariance) and ``P0 = 0``: the same marginal likelihood as ``"ols"``, with ``b0`` in the
+  posterior.
+
+Units: ``y_unit = sd(y)``; ``state_unit_k = sd(y) / sd(H_k) / sqrt(steps per year)`` (an
+intercept column uses ``sd(y)``), so priors relative to them give the same exposures whether
+returns are in percent or decimals.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from bayes_beta.data.frames import validate_frame
+from bayes_beta.data.regression import complete_rows, ols, steps_per_year
+from bayes_beta.errors import DataError, SpecError
+
+__all__ = ["ALPHA", "INITIAL_RULES", "Design", "make_design"]
+
+INITIAL_RULES = ("ols", "diffuse", "prior")
+ALPHA = "alpha"
+_CONSTANT_RTOL = 1e-10  # sd <= this x |mean|: a constant column
+_COLLINEAR_RTOL = 1e-7  # residual sd <= this x column sd: explained by the earlier columns
+
+
+@dataclass(frozen=True, eq=False)
+class Design:
+    """Validated arrays and settings of a time-varying factor regression."""
+
+    y: np.ndarray  # (n,)
+    H: np.ndarray  # (n, K), a leading column of ones when intercept
+    time: pd.DatetimeIndex
+    target: str
+    factors: tuple[str, ...]  # as in H (with "alpha" first when intercept)
+    intercept: bool
+    initial: str
+    init_window: int
+    b0: np.ndarray
+    P0: np.ndarray
+    y_unit: float  # sd(y)
+    state_unit: np.ndarray  # (K,) sd(y)/sd(H_k)/sqrt(steps per year)
+    steps_per_year: float
+    ols: np.ndarray = field(repr=False)  # full-sample OLS coefficients, for reference lines
+
+    @property
+    def K(self) -> int:
+        return self.H.shape[1]
+
+    @property
+    def observed(self) -> np.ndarray:
+        """Rows with the target and every factor (the steps the filter updates on)."""
+        return complete_rows(self.y, self.H)
+
+    def fingerprint(self) -> str:
+        """sha256 of the data (y, H, dates, names): identifies what a fit was run on."""
+        h = hashlib.sha256()
+        for a in (self.y, self.H, self.time.as_unit("ns").asi8):
+            h.update(np.ascontiguousarray(a).tobytes())
+        h.update(repr((self.target, self.factors)).encode())
+        return h.hexdigest()
+
+    def settings(self) -> dict:
+        """The settings that shaped the arrays (JSON-friendly), saved with a fit."""
+        return {
+            "target": self.target,
+            "factors": list(self.factors),
+            "intercept": self.intercept,
+            "initial": self.initial,
+            "init_window": self.init_window,
+        }
+
+
+def check_factors(H: np.ndarray, names: list[str]) -> None:
+    """Refuse constant columns and columns that the earlier ones explain exactly.
+
+    ``H`` is the full design (the intercept column included), so a factor that is constant or
+    collinear with the intercept is caught too. Tests are relative to each column's scale.
+    """
+    complete = H[np.isfinite(H).all(axis=1)]
+    for k, name in enumerate(names):
+        col = complete[:, k]
+        if name != ALPHA and col.size and np.std(col) <= _CONSTANT_RTOL * abs(np.mean(col)):
+            raise DataError(
+                f"Factor {name!r} is constant ({col[0]!r}) on the rows used; its exposure "
+                "cannot be told apart from an intercept. Drop it or use intercept=True."
+            )
+    for k in range(1, H.shape[1]):
+        coef, *_ = np.linalg.lstsq(complete[:, :k], complete[:, k], rcond=None)
+        resid = complete[:, k] - complete[:, :k] @ coef
+        if np.std(resid) <= _COLLINEAR_RTOL * np.sqrt(np.mean(complete[:, k] ** 2)):
+            others = ", ".join(repr(n) for n in names[:k])
+            raise DataError(
+                f"Factor {names[k]!r} is a linear combination of {others}: its exposure is "
+                "not identified. Drop it (or one of the others)."
+            )
+
+
+def _initial_state(H, y, rows, initial: str, beta_unit):
+    if initial == "diffuse":
+        return np.zeros(H.shape[1]), np.diag((10 * beta_unit) ** 2)
+    start = ols(H[rows], y[rows])
+    return start.b, 10.0 * start.cov
+
+
+def _arrays(df, target, factors, intercept):
+    y = df[target].to_numpy(dtype=np.float64, na_value=np.nan)  # copies
+    X = df[factors].to_numpy(dtype=np.float64, na_value=np.nan)
+    names = [ALPHA, *factors] if intercept else list(factors)
+    H = np.c_[np.ones(len(y)), X] if intercept else X
+    return y, H, names
+
+
+def _check_request(target, factors, initial, intercept) -> list:
+    factors = [factors] if isinstance(factors, str) else list(factors)
+    if not factors:
+        raise DataError("Give at least one factor column, e.g. factors=['Mkt-RF'].")
+    if target in factors:
+        raise DataError(
+            f"Column {target!r} is both the target and a factor; remove it from factors."
+        )
+    if len(set(factors)) < len(factors):
+        raise DataError(f"factors {factors} repeat a column; list each factor once.")
+    if intercept and ALPHA in factors:
+        raise DataError(f"With intercept=True no factor may be called {ALPHA!r} (the "
+                        "intercept's name); rename the column.")
+    if initial not in INITIAL_RULES:
+        raise SpecError(f"initial must be one of {INITIAL_RULES}; got {initial!r}.")
+    return factors
+
+
+def make_design(
+    df: pd.DataFrame,
+    target: str,
+    factors,
+    *,
+    intercept: bool = False,
+    initial: str = "ols",
+    init_window: int | None = None,
+) -> Design:
+    """Validate ``df`` and build the :class:`Design`; ``df`` itself is never modified."""
+    factors = _check_request(target, factors, initial, intercept)
+    K = len(factors) + int(intercept)
+    min_rows = max(20, 5 * K)
+    validate_frame(df, columns=[target, *factors], min_rows=min_rows, name="data")
+    y, H, names = _arrays(df, target, factors, intercept)
+    complete = complete_rows(y, H)
+    n_ok = int(complete.sum())
+    if n_ok < min_rows:
+        raise DataError(
+            f"Only {n_ok} rows have the target and every factor; at least {min_rows} "
+            f"are needed for {K} exposures. Use a longer date range or fewer factors."
+        )
+    check_factors(H[complete], names)
+    y_unit = float(np.std(y[complete]))
+    if not y_unit > _CONSTANT_RTOL * abs(float(np.mean(y[complete]))):
+        raise DataError(f"Target {target!r} is constant; there is nothing to explain.")
+    h_sd = np.std(H[complete], axis=0)
+    beta_unit = y_unit / np.where(h_sd > 0, h_sd, 1.0)  # an intercept column uses sd(y)
+    window = int(init_window) if init_window is not None else max(4 * K, 26)
+    if window < K + 2 or window > n_ok:
+        raise DataError(
+            f"init_window must be between {K + 2} and {n_ok} complete rows; got {window}."
+        )
+    b0, P0 = _initial_state(H, y, np.flatnonzero(complete)[:window], initial, beta_unit)
+    spy = steps_per_year(df.index)
+    return Design(
+        y=y, H=H, time=pd.DatetimeIndex(df.index).as_unit("ns"), target=str(target),
+        factors=tuple(names),
+        intercept=bool(intercept), initial=initial, init_window=window, b0=b0, P0=P0,
+        y_unit=y_unit, state_unit=beta_unit / np.sqrt(spy), steps_per_year=spy,
+        ols=ols(H, y).b,
+    )

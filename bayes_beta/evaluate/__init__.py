@@ -1,0 +1,24 @@
+"""The evaluate layer: leave-future-out CV, comparison of prior variants, prior checks."""
+
+from bayes_beta.evaluate.compare import Comparison, compare_priors
+from bayes_beta.evaluate.lfo import Refitter, default_min_train, lfo_cv
+from bayes_beta.evaluate.prior_checks import (
+    prior_draws,
+    prior_intervals,
+    prior_predictive,
+    rolling_drift,
+    simulate_returns,
+)
+
+__all__ = [
+    "Comparison",
+    "Refitter",
+    "compare_priors",
+    "default_min_train",
+    "lfo_cv",
+    "prior_draws",
+    "prior_intervals",
+    "prior_predictive",
+    "rolling_drift",
+    "simulate_returns",
+]

@@ -1,0 +1,127 @@
+"""Prior predictive checks: what a prior variant implies, next to what the data show.
+
+For draws ``theta_s`` from a variant's prior (PyMC draws of the model's noise variables):
+
+- **exposure drift per year** of factor ``k``: ``sigma_state_k * sqrt(steps per year)``, the sd of
+  a random-walk exposure's change over one year;
+- **observation noise sd** ``sigma_obs`` (per step);
+- **return sd**: the sd over time of ``y`` simulated from the state-space model on the real
+  factor returns ``H`` (exposure paths from ``beta_0 ~ N(b0, P0)`` with the variant's dynamics).
+
+The data side: ``sd(y)``; the full-sample OLS residual sd; and the realised exposure drift of a
+rolling one-year OLS beta: the sd of its changes over one year, less the part due to the
+estimation noise of the two windows, ``sqrt(max(Var(b_{t+w} - b_t) - 2 mean(se^2), 0))``.
+With a fit, the posterior median of each prior quantity is added.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from bayes_beta.bayesian.model import model_from_design
+from bayes_beta.bayesian.propagate import DrawMatrices, draw_matrices
+from bayes_beta.data.design import Design
+from bayes_beta.data.regression import complete_rows
+from bayes_beta.kalman.simulate import simulate_states
+from bayes_beta.specs.options import ModelOptions
+from bayes_beta.specs.priors import PriorVariant
+from bayes_beta.specs.statespace import psd_factor
+
+__all__ = ["prior_draws", "prior_intervals", "prior_predictive", "rolling_drift"]
+
+DRAWN = ("sigma_state", "sigma_obs", "L_state", "chol_state_corr", "phi", "mu", "b0")
+
+
+def prior_draws(design: Design, variant: PriorVariant, draws: int = 1000, seed=0,
+                options: ModelOptions | None = None) -> dict:
+    """Prior draws of the noise variables of the model (name -> array, draws first)."""
+    import pymc as pm
+
+    model = model_from_design(design, variant, options)
+    names = [n for n in DRAWN if n in model.named_vars]
+    with model:
+        values = pm.draw([model[n] for n in names], draws=draws, random_seed=seed)
+    return dict(zip(names, (np.asarray(v) for v in values), strict=True))
+
+
+def prior_intervals(draws: dict, design: Design, prob: float = 0.9) -> pd.DataFrame:
+    """Equal-tailed prior intervals of ``sigma_state[factor]``, ``sigma_obs``, ``phi[factor]``
+    and the correlations ``chol_state_corr[i, j]`` (``i > j``) of a correlated ``Q``."""
+    columns = {}
+    for name in ("sigma_state", "sigma_obs", "phi"):
+        if name in draws:
+            x = draws[name].reshape(len(draws[name]), -1)
+            labels = [name] if name == "sigma_obs" else [f"{name}[{f}]" for f in design.factors]
+            columns.update({label: x[:, j] for j, label in enumerate(labels)})
+    if "chol_state_corr" in draws:
+        for i, j in zip(*np.tril_indices(design.K, -1), strict=True):
+            columns[f"chol_state_corr[{i}, {j}]"] = draws["chol_state_corr"][:, i, j]
+    rows = [
+        dict(zip(("parameter", "lower", "median", "upper"),
+                 (label, *np.quantile(x, [(1 - prob) / 2, 0.5, (1 + prob) / 2])), strict=True))
+        for label, x in columns.items()
+    ]
+    return pd.DataFrame(rows).set_index("parameter")
+
+
+def simulate_returns(mats: DrawMatrices, design: Design, seed=0) -> np.ndarray:
+    """``y`` (S, n) simulated with each draw's matrices on the real ``H`` (NaN rows kept NaN)."""
+    K = design.K
+    _, y = simulate_states(mats.T[:, :, None] * np.eye(K), mats.Q_sqrt,
+                           mats.r_sqrt[:, :, None], mats.b0, psd_factor(mats.P0),
+                           design.H[:, None, :], np.random.default_rng(seed),
+                           c=mats.c[:, None, :])
+    return y[:, :, 0]
+
+
+def rolling_drift(design: Design, window: int | None = None) -> np.ndarray:
+    """Realised yearly drift of each exposure from rolling OLS (see the module docstring)."""
+    w = int(window or max(round(design.steps_per_year), 4 * design.K))
+    ok = complete_rows(design.y, design.H)
+    y, H = design.y[ok], design.H[ok]
+    if len(y) < 2 * w + 1:
+        return np.full(design.K, np.nan)
+    Hw = np.lib.stride_tricks.sliding_window_view(H, w, axis=0)  # (m, K, w)
+    yw = np.lib.stride_tricks.sliding_window_view(y, w)  # (m, w)
+    XtX = np.einsum("mkw,mjw->mkj", Hw, Hw)
+    b = np.linalg.solve(XtX, np.einsum("mkw,mw->mk", Hw, yw)[..., None])[..., 0]
+    resid = yw - np.einsum("mkw,mk->mw", Hw, b)
+    s2 = (resid**2).sum(1) / max(w - design.K, 1)
+    se2 = s2[:, None] * np.diagonal(np.linalg.inv(XtX), axis1=1, axis2=2)
+    d = b[w:] - b[:-w]
+    return np.sqrt(np.clip(d.var(0) - 2 * se2.mean(0), 0.0, None))
+
+
+def prior_predictive(
+    design: Design, variant: PriorVariant, draws: int = 500, seed=0, posterior=None, prior=None,
+    options: ModelOptions | None = None,
+) -> pd.DataFrame:
+    """Prior-implied quantities (5%, 50%, 95%) with the data's values; one row per quantity.
+
+    ``posterior`` (optional) is a fit's posterior Dataset; its medians fill ``posterior_q50``.
+    ``prior``: draws from :func:`prior_draws` to reuse (else ``draws`` new ones).
+    """
+    prior = prior_draws(design, variant, draws, seed, options) if prior is None else prior
+    spy = np.sqrt(design.steps_per_year)
+    sim = simulate_returns(draw_matrices(prior, design), design, seed)
+    ok = complete_rows(design.y, design.H)
+    resid = design.y[ok] - design.H[ok] @ design.ols
+    realised = rolling_drift(design)
+    q = lambda x: np.quantile(x, [0.05, 0.5, 0.95])  # noqa: E731
+    rows = []
+    post = None if posterior is None else {v: posterior[v].values for v in posterior.data_vars}
+
+    def add(quantity, factor, draws_, data, post_draws=None):
+        lo, mid, hi = q(draws_)
+        med = np.nan if post_draws is None else float(np.median(post_draws))
+        rows.append(dict(quantity=quantity, factor=factor, prior_q05=lo, prior_q50=mid,
+                         prior_q95=hi, data=data, posterior_q50=med))
+
+    for k, f in enumerate(design.factors):
+        pk = None if post is None else post["sigma_state"][..., k] * spy
+        add("drift per year", f, prior["sigma_state"][:, k] * spy, realised[k], pk)
+    add("obs noise sd", "", prior["sigma_obs"], float(np.std(resid, ddof=design.K)),
+        None if post is None else post["sigma_obs"])
+    add("return sd", "", np.nanstd(sim, axis=1), float(np.std(design.y[ok])))
+    return pd.DataFrame(rows)

@@ -1,0 +1,184 @@
+"""Numba kernels that run many parameter draws through the filter, the smoother and a joint path
+draw (the posterior propagation hot path), built from :mod:`bayes_beta.kalman.steps`.
+
+Three passes per draw, scalar observations (``m = 1``):
+
+- **filter pass**: predict and Joseph update; stores ``beta_pred``, ``P_pred``, the gains
+  ``k_t``, ``u_t = v_t / S_t``, ``S_t``; outputs ``l_t``, ``beta_filt`` and ``diag P_filt``;
+- **smoother pass**: the backward ``r_t, N_t`` recursion; outputs ``beta_smooth`` and
+  ``diag P_smooth`` (no ``P_pred`` is ever factorised, so singular ``Q``/``P0`` work);
+- **path pass**: the Durbin-Koopman (2002) simulation smoother: draw ``beta+``, ``y+`` from the
+  model, then ``path = beta+ + E0[beta | y - y+]``, the smoothed mean of the zero-mean model
+  (``b0 = 0``, ``c = 0``) with the gains of the filter pass (they do not depend on ``y``). It
+  needs square-root factors of ``Q``, ``r``, ``P0`` only.
+
+The observation offset is zero (the Bayesian models carry none). ``r_sqrt`` holds per draw one
+value for every step (S, 1) or one per step (S, n). One draw per parallel iteration; compiled
+once and cached on disk.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import literally, njit, prange
+
+from bayes_beta.kalman.fused import loglik_terms
+from bayes_beta.kalman.steps import (
+    FASTMATH,
+    loglik_term,
+    observed,
+    predict,
+    simulate_step,
+    skip_update,
+    smooth_N,
+    smooth_r,
+    smoothed_mean,
+    smoothed_var,
+    transition,
+    update,
+)
+
+__all__ = ["filter_pass", "loglik_draws", "path_pass", "propagate_draws", "smoother_pass"]
+
+_KERNEL = {"cache": True, "error_model": "numpy", "fastmath": FASTMATH}
+
+
+@njit(**_KERNEL)
+def filter_pass(y, H, T, Q, r, b0, P0, c, st, beta_filt, var_filt, loglik, K):
+    """Filter of one draw; fills the stores ``st = (beta_pred, P_pred, gain, u, S, obs)`` and
+    the outputs ``beta_filt`` (n, K), ``var_filt`` (n, K), ``loglik`` (n,)."""
+    beta_pred, P_pred, gain, u, S_t, obs = st
+    n = H.shape[0]
+    rs = int(r.shape[0] > 1)
+    b, P = b0.copy(), P0.copy()
+    TP, W = np.empty((K, K)), np.empty((K, K))
+    Ph, Wh = np.empty(K), np.empty(K)
+    r_t = r[0]
+    for t in range(n):
+        predict(b, P, T, Q, c, beta_pred[t], P_pred[t], TP, K)
+        obs[t] = observed(y, H, t, K)
+        if obs[t]:
+            if rs:
+                r_t = r[t]
+            v, S = update(y, H, t, r_t, beta_pred[t], P_pred[t], b, P, Ph, gain[t], W, Wh, K)
+            u[t], S_t[t], loglik[t] = v / S, S, loglik_term(v, S)
+        else:
+            skip_update(beta_pred[t], P_pred[t], b, P, K)
+            for i in range(K):
+                gain[t, i] = 0.0
+            u[t], S_t[t], loglik[t] = 0.0, 1.0, 0.0
+        for i in range(K):
+            beta_filt[t, i] = b[i]
+            var_filt[t, i] = P[i, i]
+
+
+@njit(**_KERNEL)
+def smoother_pass(H, T, st, beta_smooth, var_smooth, K):
+    """Backward ``r_t, N_t`` recursion over the stores of :func:`filter_pass`; fills
+    ``beta_smooth`` (n, K) and ``var_smooth`` (n, K), the diagonal of ``P_smooth``."""
+    beta_pred, P_pred, gain, u, S_t, obs = st
+    n = H.shape[0]
+    r, r_prev = np.zeros(K), np.empty(K)
+    N, N_prev = np.zeros((K, K)), np.empty((K, K))
+    M, NP, Mk = np.empty((K, K)), np.empty((K, K)), np.empty(K)
+    mean, var = np.empty(K), np.empty(K)
+    for t in range(n - 1, -1, -1):
+        smooth_r(H, t, u[t], gain[t], obs[t], T, r, r_prev, K)
+        smooth_N(H, t, S_t[t], gain[t], obs[t], T, N, N_prev, M, Mk, K)
+        smoothed_mean(beta_pred[t], P_pred[t], r_prev, mean, K)
+        smoothed_var(P_pred[t], N_prev, var, NP, K)
+        for i in range(K):
+            beta_smooth[t, i] = mean[i]
+            var_smooth[t, i] = var[i]
+        r, r_prev = r_prev, r  # the new r_t becomes the input of the step before
+        N, N_prev = N_prev, N
+
+
+@njit(**_KERNEL)
+def path_pass(y, H, T, c, Q_sqrt, r_sqrt, b0, P0_sqrt, z, st, path, K):
+    """One joint draw of ``beta_{1:n} | y`` into ``path`` (n, K); ``z = (z0, z_eta, z_eps)``
+    standard normal draws (K,), (n, K), (n,); stores from :func:`filter_pass`."""
+    z0, z_eta, z_eps = z
+    _, P_pred, gain, _, S_t, obs = st
+    n = H.shape[0]
+    rs = int(r_sqrt.shape[0] > 1)
+    zero, bnew = np.zeros(K), np.empty(K)
+    bplus = b0 + P0_sqrt @ z0
+    a = np.zeros(K)  # filtered mean of the zero-mean model on y - y+
+    a_pred, u_star = np.empty((n, K)), np.zeros(n)
+    for t in range(n):
+        simulate_step(bplus, T, c, Q_sqrt, z_eta, t, bnew, K)
+        transition(T, a, zero, a_pred[t], K)
+        for i in range(K):
+            bplus[i] = bnew[i]
+            path[t, i] = bnew[i]
+            a[i] = a_pred[t, i]
+        if obs[t]:
+            v = y[t] - r_sqrt[t * rs] * z_eps[t]
+            for i in range(K):
+                v -= H[t, i] * (bplus[i] + a_pred[t, i])
+            u_star[t] = v / S_t[t]
+            for i in range(K):
+                a[i] += gain[t, i] * v
+    r, r_prev, shift = np.zeros(K), np.empty(K), np.empty(K)
+    for t in range(n - 1, -1, -1):
+        smooth_r(H, t, u_star[t], gain[t], obs[t], T, r, r_prev, K)
+        smoothed_mean(a_pred[t], P_pred[t], r_prev, shift, K)
+        for i in range(K):
+            path[t, i] += shift[i]
+        r, r_prev = r_prev, r
+
+
+@njit(**_KERNEL)
+def _stores(n, K):
+    return (np.empty((n, K)), np.empty((n, K, K)), np.empty((n, K)), np.empty(n),
+            np.empty(n), np.empty(n, dtype=np.bool_))
+
+
+@njit(cache=True, parallel=True, error_model="numpy", fastmath=FASTMATH)
+def _propagate(y, H, T, Q_sqrt, r_sqrt, b0, P0, P0_sqrt, c, z0, z_eta, z_eps, K):
+    literally(K)  # compiled for each K: loops of fixed length
+    S, n = T.shape[0], H.shape[0]
+    loglik = np.empty((S, n))
+    path, beta_filt, var_filt = np.empty((S, n, K)), np.empty((S, n, K)), np.empty((S, n, K))
+    beta_smooth, var_smooth = np.empty((S, n, K)), np.empty((S, n, K))
+    for s in prange(S):
+        st = _stores(n, K)
+        Q = Q_sqrt[s] @ Q_sqrt[s].T
+        r = r_sqrt[s] * r_sqrt[s]
+        filter_pass(y, H, T[s], Q, r, b0[s], P0[s], c[s], st, beta_filt[s], var_filt[s],
+                    loglik[s], K)
+        smoother_pass(H, T[s], st, beta_smooth[s], var_smooth[s], K)
+        path_pass(y, H, T[s], c[s], Q_sqrt[s], r_sqrt[s], b0[s], P0_sqrt[s],
+                  (z0[s], z_eta[s], z_eps[s]), st, path[s], K)
+    return loglik, path, beta_filt, var_filt, beta_smooth, var_smooth
+
+
+def propagate_draws(y, H, T, Q_sqrt, r_sqrt, b0, P0, P0_sqrt, c, z0, z_eta, z_eps):
+    """Every draw ``s`` through the three passes (module docstring).
+
+    Shapes: ``y`` (n,), ``H`` (n, K); per draw ``T`` (S, K) (a diagonal ``T``) or (S, K, K),
+    ``Q_sqrt, P0, P0_sqrt`` (S, K, K), ``r_sqrt`` (S, 1) or (S, n), ``b0, c, z0`` (S, K),
+    ``z_eta`` (S, n, K), ``z_eps`` (S, n). Returns ``loglik_t`` (S, n) and ``path``,
+    ``beta_filt``, ``var_filt``, ``beta_smooth``, ``var_smooth`` (S, n, K), where ``var_*``
+    are the diagonals of ``P_filt`` and ``P_smooth``.
+    """
+    return _propagate(y, H, T, Q_sqrt, r_sqrt, b0, P0, P0_sqrt, c, z0, z_eta, z_eps,
+                      H.shape[1])
+
+
+@njit(cache=True, parallel=True, error_model="numpy", fastmath=FASTMATH)
+def _loglik(y, H, T, Q_sqrt, r_sqrt, b0, P0, c, K):
+    literally(K)
+    S = T.shape[0]
+    out = np.empty((S, H.shape[0]))
+    for s in prange(S):
+        Q = Q_sqrt[s] @ Q_sqrt[s].T
+        r = r_sqrt[s] * r_sqrt[s]
+        out[s] = loglik_terms(y, H, T[s], Q, r, b0[s], P0[s], c[s : s + 1], K)
+    return out
+
+
+def loglik_draws(y, H, T, Q_sqrt, r_sqrt, b0, P0, c):
+    """``l_t`` (S, n) of every draw: the filter alone (shapes as in :func:`propagate_draws`)."""
+    return _loglik(y, H, T, Q_sqrt, r_sqrt, b0, P0, c, H.shape[1])

@@ -1,0 +1,5 @@
+"""The report layer: self-contained Markdown and HTML reports of fits and comparisons."""
+
+from bayes_beta.report.report import Report, comparison_report, fit_report, markdown_table
+
+__all__ = ["Report", "comparison_report", "fit_report", "markdown_table"]

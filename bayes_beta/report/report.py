@@ -1,0 +1,174 @@
+"""Self-contained reports: the same blocks written as Markdown (figures linked as PNG files) and
+HTML (figures embedded as base64 PNG, no external files). Formatting only: nothing is computed.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Report", "comparison_report", "fit_report"]
+
+CSS = """body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;
+color:#222}table{border-collapse:collapse;font-size:0.85em;margin:0.5em 0 1.5em}
+th,td{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f3f3f3}
+td:first-child,th:first-child{text-align:left}img{max-width:100%}p.note{color:#555}"""
+
+
+def _fmt(x) -> str:
+    if isinstance(x, float | np.floating):
+        return "" if np.isnan(x) else f"{x:.4g}"
+    return str(x)
+
+
+def markdown_table(df: pd.DataFrame) -> str:
+    """A GitHub-flavoured Markdown table (index included), numbers to 4 significant digits."""
+    df = df.reset_index() if df.index.name or isinstance(df.index, pd.MultiIndex) else df
+    head = [str(c) for c in df.columns]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for row in df.itertuples(index=False):
+        lines.append("| " + " | ".join(_fmt(v).replace("|", "\\|") for v in row) + " |")
+    return "\n".join(lines)
+
+
+@dataclass
+class Report:
+    """An ordered list of blocks: ``("h", text)``, ``("p", text)``, ``("table", df)``,
+    ``("figure", (name, Figure, caption))``."""
+
+    title: str
+    blocks: list = field(default_factory=list)
+
+    def heading(self, text: str) -> Report:
+        self.blocks.append(("h", text))
+        return self
+
+    def text(self, text: str) -> Report:
+        self.blocks.append(("p", text))
+        return self
+
+    def table(self, df: pd.DataFrame) -> Report:
+        self.blocks.append(("table", df))
+        return self
+
+    def figure(self, name: str, fig, caption: str = "") -> Report:
+        self.blocks.append(("figure", (name, fig, caption)))
+        return self
+
+    def write(self, out_dir, stem: str = "report", dpi: int = 110) -> dict:
+        """Write ``<stem>.md``, ``<stem>.html`` and one ``<name>.png`` per figure."""
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        md, body, paths = [f"# {self.title}", ""], [f"<h1>{html.escape(self.title)}</h1>"], {}
+        for kind, value in self.blocks:
+            if kind == "h":
+                md += [f"## {value}", ""]
+                body.append(f"<h2>{html.escape(value)}</h2>")
+            elif kind == "p":
+                md += [value, ""]
+                body.append(f'<p class="note">{html.escape(value)}</p>')
+            elif kind == "table":
+                md += [markdown_table(value), ""]
+                body.append(value.to_html(float_format=lambda x: f"{x:.4g}", na_rep="",
+                                          border=0))
+            else:
+                name, fig, caption = value
+                png = out / f"{name}.png"
+                buf = io.BytesIO()
+                fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+                png.write_bytes(buf.getvalue())
+                paths[name] = png
+                md += [f"![{name}]({png.name})", ""]
+                if caption:
+                    md += [f"*{caption}*", ""]
+                data = base64.b64encode(buf.getvalue()).decode("ascii")
+                body.append(f'<figure><img alt="{html.escape(name)}" '
+                            f'src="data:image/png;base64,{data}"/>'
+                            f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+        paths["markdown"] = out / f"{stem}.md"
+        paths["markdown"].write_text("\n".join(md), encoding="utf-8")
+        paths["html"] = out / f"{stem}.html"
+        paths["html"].write_text(
+            f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(self.title)}"
+            f"</title><style>{CSS}</style></head><body>\n" + "\n".join(body) + "\n</body></html>",
+            encoding="utf-8")
+        return paths
+
+
+def comparison_report(cmp, title: str | None = None) -> Report:
+    """The report of a :class:`~bayes_beta.compare.Comparison` (tables and its three figures)."""
+    import matplotlib.pyplot as plt
+
+    fit = next(iter(cmp.fits.values()))
+    d, s = fit.design, cmp.settings
+    rep = Report(title or f"Prior comparison: {d.target} on {', '.join(d.factors)}")
+    rep.text(f"{len(d.y)} steps {d.time[0]:%Y-%m-%d} .. {d.time[-1]:%Y-%m-%d} "
+             f"({d.steps_per_year:.0f} per year); dynamics {fit.options.dynamics}; variants "
+             f"{', '.join(cmp.fits)}.")
+    rep.heading("Predictive comparison")
+    if s["lfo"] != "none":
+        rep.text(f"LFO-CV: one-step-ahead leave-future-out ({s['lfo']}; first forecast after "
+                 f"L = {s['min_train']} observations; PSIS refit threshold k > "
+                 f"{s['k_threshold']}). elpd_diff is relative to the best variant with the SE "
+                 "of the paired difference; weight: stacking of the LFO predictive densities; "
+                 "n_refits: PSIS refits after the first fit on the training window.")
+    rep.text("PSIS-LOO (heuristic): leave-one-out on the per-time terms l_t; for a time series "
+             "the later terms still condition on the left-out step, so it is not a forecast "
+             "score. Widths: mean width of the exposure bands over time.")
+    rep.table(cmp.table)
+    rep.figure("elpd", cmp.plot_elpd(), "Elpd differences to the best variant")
+    rep.heading("Noise parameters")
+    rep.text(f"Posterior mean, sd and {s['prob']:.0%} interval of each noise parameter (per "
+             "step, in data units), with the prior's interval.")
+    rep.table(cmp.noise)
+    rep.figure("noise", cmp.plot_noise(), "Posterior (coloured) over prior (grey) intervals")
+    rep.heading("Exposure bands")
+    rep.table(cmp.band_width)
+    rep.figure("bands", cmp.plot_bands(), f"{s['prob']:.0%} smoothed exposure bands by variant")
+    rep.heading("Prior sensitivity (power-scaling)")
+    rep.text("Sensitivity of each posterior to power-scaling the prior or the likelihood "
+             "(arviz psense); values above 0.05 are flagged.")
+    rep.table(cmp.sensitivity)
+    rep.heading("Prior predictive checks")
+    rep.text("Implied by each prior (5%, 50%, 95%): yearly exposure drift sigma_state * "
+             "sqrt(steps per year), observation noise sd, and the sd of returns simulated on "
+             "the real factors; 'data' gives the rolling one-year OLS drift (net of estimation "
+             "noise), the OLS residual sd and sd(y); posterior_q50 the fit's median.")
+    rep.table(cmp.prior_checks.set_index(["variant", "quantity", "factor"]))
+    plt.close("all")
+    return rep
+
+
+def fit_report(fit, title: str | None = None, prob: float = 0.9, prefix: str = "") -> Report:
+    """A short report of one fit: summary, variance split, sampler warnings, two figures
+    (named ``<prefix>exposures`` and ``<prefix>filtered_vs_smoothed``)."""
+    import matplotlib.pyplot as plt
+
+    d = fit.design
+    rep = Report(title or f"{d.target} on {', '.join(d.factors)}: priors {fit.variant.name!r}")
+    rep.text(f"{len(d.y)} steps {d.time[0]:%Y-%m-%d} .. {d.time[-1]:%Y-%m-%d}; {fit!r}.")
+    if fit.variant.description:
+        rep.text(f"Priors: {fit.variant.description}")
+    rep.heading("Noise parameters")
+    rep.table(fit.summary(prob=prob))
+    rep.heading("Exposures")
+    b = fit.bands(prob)
+    last = b.isel(time=-1).to_dataframe()[["mean", "lower", "upper"]]
+    rep.text(f"Last step, {prob:.0%} band:")
+    rep.table(last)
+    rep.table(fit.variance_decomposition())
+    rep.figure(f"{prefix}exposures", fit.plot_exposures(), "Smoothed exposure fan chart")
+    rep.figure(f"{prefix}filtered_vs_smoothed", fit.plot_filtered_vs_smoothed(prob),
+               "Real-time (filtered) and smoothed bands")
+    if fit.problems:
+        rep.heading("Sampler warnings")
+        for p in fit.problems:
+            rep.text(p)
+    plt.close("all")
+    return rep

@@ -1,0 +1,204 @@
+"""Model specs: one TOML file names the data, the model and a set of named prior variants.
+
+:func:`~bayes_beta.specs.parse.load_spec` reads a file into a frozen, validated
+:class:`ModelSpec`; every problem raises :class:`~bayes_beta.SpecError` naming the file, the key
+and the fix. The format is documented in ``models/README.md``; in short::
+
+    name = "utilities_rates"
+    data = "example"                # a shipped dataset, a CSV path, or a table of sources
+    frequency = "weekly"            # "daily" | "weekly"
+    start = "1990-01-01"            # optional, inclusive
+    target = "Util"
+    factors = ["Mkt-RF", "d10y"]
+    [sampling]                      # draws, tune, chains, seed, target_accept
+    [compare]                       # lfo ("approx" | "exact"), min_train, k_threshold
+    [priors.default]                # any number of [priors.<name>] tables
+    base = "default"                # optional: start from a built-in variant
+    state = { family = "halfnormal", scale = 0.25 }
+
+How ``data`` is read and assembled: :mod:`bayes_beta.specs.sources`. A spec is fitted with
+:func:`bayes_beta.fit_spec` and compared with :func:`bayes_beta.compare_priors`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from bayes_beta.data.datasets import FREQUENCIES
+from bayes_beta.data.design import INITIAL_RULES
+from bayes_beta.errors import BayesBetaError, SpecError
+from bayes_beta.specs.messages import fail, hint
+from bayes_beta.specs.options import DYNAMICS, ModelOptions
+from bayes_beta.specs.priors import PRIOR_VARIANTS, PriorVariant
+from bayes_beta.specs.sources import DataSources, assemble, check_data
+
+__all__ = ["LFO_METHODS", "LfoSettings", "ModelSpec", "Sampling"]
+
+LFO_METHODS = ("approx", "exact", "none")
+
+
+@dataclass(frozen=True)
+class Sampling:
+    """NUTS settings of a spec (``[sampling]``)."""
+
+    draws: int = 1000
+    tune: int = 1000
+    chains: int = 4
+    seed: int | None = None
+    target_accept: float = 0.8
+
+
+@dataclass(frozen=True)
+class LfoSettings:
+    """Leave-future-out settings of ``bayes-beta compare`` (``[compare]``)."""
+
+    lfo: str = "approx"  # "approx" (PSIS with refits) | "exact" (refit every step) | "none"
+    min_train: int | None = None  # L: the first prediction is for observation L + 1
+    k_threshold: float = 0.7
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A validated model spec; build with :func:`load_spec` or directly (keyword arguments)."""
+
+    name: str
+    data: str | DataSources
+    target: str
+    factors: tuple[str, ...]
+    frequency: str = "weekly"
+    start: str | None = None
+    end: str | None = None
+    intercept: bool = False
+    dynamics: str = "random_walk"
+    initial: str = "ols"
+    init_window: int | None = None
+    sampling: Sampling = field(default_factory=Sampling)
+    compare: LfoSettings = field(default_factory=LfoSettings)
+    priors: tuple[PriorVariant, ...] = tuple(PRIOR_VARIANTS.values())
+    description: str = ""
+    path: Path | None = None  # the spec file; relative CSV paths are resolved from its folder
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "factors", tuple(self.factors))
+        object.__setattr__(self, "priors", tuple(self.priors))
+        _check_model(self)
+        _check_sampling(self.path, self.sampling, self.compare)
+        _check_priors(self)
+        check_data(self.path, self.data)
+
+    # ------------------------------------------------------------------ public
+    @property
+    def variant_names(self) -> list[str]:
+        return [v.name for v in self.priors]
+
+    def variant(self, name: str | None = None) -> PriorVariant:
+        """The prior variant ``name`` (the first one when ``None``)."""
+        if name is None:
+            return self.priors[0]
+        for v in self.priors:
+            if v.name == name:
+                return v
+        fail(self.path, f"priors.{name}", f"no variant {name!r} in this spec;",
+              hint(name, self.variant_names))
+
+    def with_(self, **changes) -> ModelSpec:
+        """A validated copy with some fields changed (e.g. ``start="2010"``)."""
+        return dataclasses.replace(self, **changes)
+
+    def model_kwargs(self) -> dict:
+        """Keyword arguments of :func:`bayes_beta.fit` that describe the model."""
+        return {"intercept": self.intercept, "dynamics": self.dynamics,
+                "initial": self.initial, "init_window": self.init_window}
+
+    def design_kwargs(self) -> dict:
+        """Keyword arguments of :func:`bayes_beta.make_design` (the model's data settings)."""
+        return {"intercept": self.intercept, "initial": self.initial,
+                "init_window": self.init_window}
+
+    def options(self) -> ModelOptions:
+        """The model options (dynamics) of the spec."""
+        return ModelOptions(dynamics=self.dynamics)
+
+    def sampling_kwargs(self) -> dict:
+        return dataclasses.asdict(self.sampling)
+
+    def load_data(self) -> pd.DataFrame:
+        """The frame with the target and factor columns, at the spec's frequency and dates."""
+        try:
+            frame = assemble(self)
+        except SpecError:
+            raise
+        except BayesBetaError as err:
+            fail(self.path, "data", str(err))
+        return frame
+
+
+# ---------------------------------------------------------------------- validation helpers
+def _check_date(path, key, value) -> None:
+    if value is None:
+        return
+    try:
+        pd.Timestamp(value)
+    except (TypeError, ValueError):
+        fail(path, key, f"{value!r} is not a date.", f'write e.g. {key} = "1990-01-01".')
+
+
+def _check_model(spec: ModelSpec) -> None:
+    p = spec.path
+    if spec.frequency not in FREQUENCIES:
+        fail(p, "frequency", f"{spec.frequency!r} is not supported.",
+             hint(spec.frequency, FREQUENCIES))
+    if spec.dynamics not in DYNAMICS:
+        fail(p, "dynamics", f"unknown dynamics {spec.dynamics!r};", hint(spec.dynamics, DYNAMICS))
+    if spec.initial not in INITIAL_RULES:
+        fail(p, "initial", f"unknown initial-state rule {spec.initial!r};",
+             hint(spec.initial, INITIAL_RULES))
+    if not spec.factors:
+        fail(p, "factors", "no factors given.", 'list at least one, e.g. factors = ["Mkt-RF"].')
+    if len(set(spec.factors)) < len(spec.factors):
+        fail(p, "factors", f"{list(spec.factors)} repeats a name.", "list each factor once.")
+    if spec.target in spec.factors:
+        fail(p, "factors", f"the target {spec.target!r} is also a factor.",
+             "remove it from factors.")
+    for key in ("start", "end"):
+        _check_date(p, key, getattr(spec, key))
+    if spec.start and spec.end and pd.Timestamp(spec.start) > pd.Timestamp(spec.end):
+        fail(p, "start", f"start {spec.start} is after end {spec.end}.", "swap them.")
+
+
+def _check_sampling(p, s: Sampling, c: LfoSettings) -> None:
+    for key in ("draws", "tune", "chains"):
+        value = getattr(s, key)
+        if not isinstance(value, int) or isinstance(value, bool) or value < (key != "tune"):
+            fail(p, f"sampling.{key}", f"must be a positive integer; got {value!r}.")
+    if not 0 < s.target_accept < 1:
+        fail(p, "sampling.target_accept", f"must be in (0, 1); got {s.target_accept!r}.")
+    if c.lfo not in LFO_METHODS:
+        fail(p, "compare.lfo", f"unknown method {c.lfo!r};", hint(c.lfo, LFO_METHODS))
+    if c.min_train is not None and c.min_train < 2:
+        fail(p, "compare.min_train", f"must be an integer >= 2; got {c.min_train!r}.")
+    if not 0 < c.k_threshold:
+        fail(p, "compare.k_threshold", f"must be positive; got {c.k_threshold!r}.",
+             "0.7 is the usual choice.")
+
+
+def _check_priors(spec: ModelSpec) -> None:
+    p = spec.path
+    if not spec.priors:
+        fail(p, "priors", "no prior variants.", "add a [priors.<name>] table.")
+    K = len(spec.factors) + int(spec.intercept)
+    for v in spec.priors:
+        for part, size in (("state", K), ("obs", 1)):
+            scale = getattr(v, part).scale
+            if isinstance(scale, tuple) and len(scale) != size:
+                fail(p, f"priors.{v.name}.{part}.scale",
+                     f"{len(scale)} scales for {size} noise sd(s).",
+                     f"give one number, or {size} (one per exposure, alpha first)."
+                     if part == "state" else "give one number.")
+    names = [v.name for v in spec.priors]
+    if len(set(names)) < len(names):
+        fail(p, "priors", f"variant names repeat: {names}.", "give each variant its own name.")

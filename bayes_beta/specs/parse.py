@@ -1,0 +1,158 @@
+"""TOML model files -> :class:`~bayes_beta.specs.modelfile.ModelSpec` (Python's :mod:`tomllib`).
+
+Every key is type-checked, unknown keys get a did-you-mean, and each problem raises
+:class:`~bayes_beta.SpecError` as ``<file>: <key>: <problem> Fix: <fix>``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import tomllib
+from pathlib import Path
+
+from bayes_beta.errors import SpecError
+from bayes_beta.specs.messages import fail, hint
+from bayes_beta.specs.modelfile import LfoSettings, ModelSpec, Sampling
+from bayes_beta.specs.priors import PRIOR_VARIANTS, NoisePrior, PriorVariant
+from bayes_beta.specs.sources import DataSources
+
+__all__ = ["load_spec", "spec_from_dict"]
+
+TOP_KEYS = ("name", "description", "data", "frequency", "start", "end", "target", "factors",
+            "intercept", "dynamics", "initial", "init_window", "sampling", "compare", "priors")
+VARIANT_KEYS = ("base", "description", "state", "obs", "correlated", "lkj_eta", "phi_alpha",
+                "phi_beta")
+NOISE_KEYS = tuple(f.name for f in dataclasses.fields(NoisePrior))
+
+
+def _typed(path, key, value, types, what):
+    if value is None:
+        return None
+    if not isinstance(value, types) or (isinstance(value, bool) and bool not in _tuple(types)):
+        fail(path, key, f"must be {what}; got {value!r} ({type(value).__name__}).")
+    return value
+
+
+def _tuple(types):
+    return types if isinstance(types, tuple) else (types,)
+
+
+def _unknown(path, table: dict, allowed, prefix: str) -> None:
+    for key in table:
+        if key not in allowed:
+            fail(path, f"{prefix}{key}", "unknown key;", hint(key, allowed))
+
+
+def _noise(path, key, table, base: NoisePrior) -> NoisePrior:
+    _typed(path, key, table, dict, 'a table such as { family = "halfnormal", scale = 0.25 }')
+    _unknown(path, table, NOISE_KEYS, f"{key}.")
+    values = {}
+    for k, v in table.items():
+        if k == "family":
+            values[k] = _typed(path, f"{key}.{k}", v, str, "a string")
+        elif k == "scale" and isinstance(v, list):  # one per factor
+            for x in v:
+                _typed(path, f"{key}.{k}", x, (int, float), "a number or a list of numbers")
+            values[k] = tuple(float(x) for x in v)
+        else:
+            values[k] = float(_typed(path, f"{key}.{k}", v, (int, float), "a number"))
+    try:
+        return dataclasses.replace(base, **values)
+    except SpecError as err:
+        fail(path, key, str(err))
+
+
+def _variant(path, name: str, table) -> PriorVariant:
+    key = f"priors.{name}"
+    _typed(path, key, table, dict, "a table [priors.<name>]")
+    _unknown(path, table, VARIANT_KEYS, f"{key}.")
+    base_name = _typed(path, f"{key}.base", table.get("base", "default"), str, "a string")
+    if base_name not in PRIOR_VARIANTS:
+        fail(path, f"{key}.base", f"no built-in variant {base_name!r};",
+              hint(base_name, PRIOR_VARIANTS))
+    base = PRIOR_VARIANTS[base_name]
+    changes = {"name": name, "description": table.get("description", base.description
+                                                       if "base" in table else "")}
+    for k in ("state", "obs"):
+        if k in table:
+            changes[k] = _noise(path, f"{key}.{k}", table[k], getattr(base, k))
+    _typed(path, f"{key}.correlated", table.get("correlated"), bool, "true or false")
+    _typed(path, f"{key}.description", table.get("description"), str, "a string")
+    for k in ("correlated", "lkj_eta", "phi_alpha", "phi_beta"):
+        if k in table:
+            if k != "correlated":
+                _typed(path, f"{key}.{k}", table[k], (int, float), "a number")
+            changes[k] = table[k] if k == "correlated" else float(table[k])
+    try:
+        return base.with_(**changes)
+    except SpecError as err:
+        fail(path, key, str(err))
+
+
+def _data(path, value):
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, dict):
+        fail(path, "data", f"must be a dataset name, a CSV path or a table; got {value!r}.",
+              'write data = "example" or data = { returns = "industries" }.')
+    allowed = [f.name for f in dataclasses.fields(DataSources)]
+    _unknown(path, value, allowed, "data.")
+    if "returns" not in value:
+        fail(path, "data.returns", "missing: the source of the target column.",
+              'add returns = "industries" (or a CSV path).')
+    _typed(path, "data.excess", value.get("excess"), bool, "true or false")
+    return DataSources(**value)
+
+
+def _date(value):
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def spec_from_dict(d: dict, path=None) -> ModelSpec:
+    """Build a :class:`ModelSpec` from a parsed TOML document (``path`` for messages)."""
+    _unknown(path, d, TOP_KEYS, "")
+    for key in ("name", "data", "target", "factors"):
+        if key not in d:
+            fail(path, key, "missing required key.", "see models/README.md for the format.")
+    for key in ("name", "target", "description", "frequency", "dynamics", "initial"):
+        _typed(path, key, d.get(key), str, "a string")
+    for key in ("start", "end"):
+        _typed(path, key, d.get(key), (str, dt.date), "a date string")
+    factors = _typed(path, "factors", d["factors"], list, 'a list of column names, e.g. ["Mkt-RF"]')
+    for f in factors:
+        _typed(path, "factors", f, str, "a list of strings")
+    _typed(path, "intercept", d.get("intercept"), bool, "true or false")
+    _typed(path, "init_window", d.get("init_window"), int, "an integer")
+    sections = {}
+    for key, cls in (("sampling", Sampling), ("compare", LfoSettings)):
+        table = _typed(path, key, d.get(key, {}), dict, f"a table [{key}]")
+        allowed = [f.name for f in dataclasses.fields(cls)]
+        _unknown(path, table, allowed, f"{key}.")
+        for k, v in table.items():
+            want = (str, "a string") if k == "lfo" else ((int, float), "a number")
+            _typed(path, f"{key}.{k}", v, want[0], want[1])
+            if k in ("draws", "tune", "chains", "seed", "min_train") and not isinstance(v, int):
+                fail(path, f"{key}.{k}", f"must be an integer; got {v!r}.")
+        sections[key] = cls(**table)
+    priors_table = _typed(path, "priors", d.get("priors"), dict, "tables [priors.<name>]")
+    priors = (tuple(_variant(path, n, t) for n, t in priors_table.items())
+              if priors_table else tuple(PRIOR_VARIANTS.values()))
+    opts = {k: d[k] for k in ("frequency", "intercept", "dynamics", "initial", "init_window",
+                              "description") if k in d}
+    return ModelSpec(name=d["name"], data=_data(path, d["data"]), target=d["target"],
+                     factors=tuple(factors), start=_date(d.get("start")), end=_date(d.get("end")),
+                     priors=priors, path=path, **sections, **opts)
+
+
+def load_spec(path) -> ModelSpec:
+    """Read and validate a TOML model spec (see ``models/README.md``)."""
+    path = Path(path)
+    if not path.is_file():
+        fail(path, "", "no such file.", "check the path (relative to the current folder).")
+    try:
+        with path.open("rb") as fh:
+            doc = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as err:
+        fail(path, "", f"not valid TOML: {err}.", "see https://toml.io for the syntax.")
+    return spec_from_dict(doc, path=path.resolve())

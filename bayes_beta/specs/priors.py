@@ -1,0 +1,143 @@
+"""Named, composable prior variants on the noise scales: pure data (the PyMC variables are made
+by :mod:`bayes_beta.bayesian.priors`).
+
+Scales are **relative to the data**, so returns in percent or in decimals give the same exposures:
+
+- observation noise sd ``sqrt(R)``: unit ``sd(y)``;
+- state noise sd of factor k, ``sqrt(Q_kk)`` per step: unit
+  ``u_k = sd(y) / sd(H_k) / sqrt(steps per year)``, i.e. a prior ``scale`` of 0.25 says "the
+  exposure typically drifts by about a quarter of ``sd(y)/sd(H_k)`` per year" whatever the
+  frequency.
+  (``sd(y)/sd(H_k)`` is the size of a beta that explains all of ``y``; an intercept column uses
+  ``sd(y)``.)
+
+Families (``scale`` times the unit is ``s``):
+
+==================  ==========================================================================
+``halfnormal``      sd ~ HalfNormal(sigma = s)
+``halfstudentt``    sd ~ HalfStudentT(nu, sigma = s)          heavy tail: allows fast drift
+``exponential``     sd ~ Exponential(scale = s)
+``lognormal``       sd ~ LogNormal(mu = log s, sigma = log_sd)
+``inversegamma``    variance ~ InverseGamma(alpha, beta = (alpha - 1) s^2)   (mean s^2); sd = sqrt
+==================  ==========================================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+
+import numpy as np
+
+from bayes_beta.errors import SpecError
+
+__all__ = ["FAMILIES", "PRIOR_VARIANTS", "NoisePrior", "PriorVariant", "get_variant"]
+
+FAMILIES = ("halfnormal", "halfstudentt", "exponential", "lognormal", "inversegamma")
+
+
+@dataclass(frozen=True)
+class NoisePrior:
+    """Prior on a positive noise scale (a standard deviation), relative to a data unit."""
+
+    family: str = "halfnormal"
+    scale: float | tuple[float, ...] = 1.0  # one number, or one per factor
+    nu: float = 3.0  # halfstudentt degrees of freedom
+    log_sd: float = 1.0  # lognormal sd of log(sd)
+    alpha: float = 3.0  # inversegamma shape (on the variance)
+
+    def __post_init__(self) -> None:
+        if self.family not in FAMILIES:
+            raise SpecError(f"Unknown prior family {self.family!r}; choose one of {FAMILIES}.")
+        if isinstance(self.scale, list | tuple | np.ndarray):
+            object.__setattr__(self, "scale", tuple(float(x) for x in self.scale))
+        for name in ("scale", "nu", "log_sd"):
+            value = np.asarray(getattr(self, name), dtype=float)
+            if value.size == 0 or not np.all(np.isfinite(value) & (value > 0)):
+                raise SpecError(f"NoisePrior.{name} must be positive (a number, or one per "
+                                f"factor for scale); got {getattr(self, name)!r}.")
+        if self.family == "inversegamma" and not self.alpha > 1:
+            raise SpecError(f"inversegamma needs alpha > 1 (a finite mean); got {self.alpha}.")
+
+@dataclass(frozen=True)
+class PriorVariant:
+    """A named set of priors on the noise: ``sqrt(diag Q)`` (state), ``sqrt(R)`` (obs).
+
+    ``correlated=True`` gives a full ``Q = L L'`` with an LKJ(eta) prior on its correlations and
+    ``state`` as the prior on its sds. ``phi_alpha, phi_beta``: Beta prior on the persistence
+    ``phi`` of mean-reverting dynamics (used only with ``dynamics="mean_reverting"``).
+    """
+
+    name: str
+    state: NoisePrior = field(default_factory=lambda: NoisePrior("halfnormal", 0.25))
+    obs: NoisePrior = field(default_factory=lambda: NoisePrior("halfnormal", 1.0))
+    correlated: bool = False
+    lkj_eta: float = 2.0
+    phi_alpha: float = 20.0
+    phi_beta: float = 1.5
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.name or not isinstance(self.name, str):
+            raise SpecError("A prior variant needs a non-empty name.")
+        if self.correlated and self.state.family == "inversegamma":
+            raise SpecError(
+                "A correlated Q takes its sds from halfnormal, halfstudentt, exponential "
+                "or lognormal; inversegamma is on variances. Choose another family."
+            )
+        for name in ("lkj_eta", "phi_alpha", "phi_beta"):
+            if not getattr(self, name) > 0:
+                raise SpecError(f"PriorVariant.{name} must be positive; got {getattr(self, name)}.")
+
+    def with_(self, **changes) -> PriorVariant:
+        """A copy with some fields changed (variants compose: ``get_variant('tight').with_(...)``)."""
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> PriorVariant:
+        d = dict(d)
+        for key in ("state", "obs"):
+            if isinstance(d.get(key), dict):
+                d[key] = NoisePrior(**d[key])
+        return cls(**d)
+
+
+PRIOR_VARIANTS: dict[str, PriorVariant] = {
+    v.name: v
+    for v in (
+        PriorVariant(
+            "default",
+            description="Weakly informative: HalfNormal sds, yearly drift scale 0.25 sd(y)/sd(H_k).",
+        ),
+        PriorVariant(
+            "tight",
+            state=NoisePrior("halfnormal", 0.025),
+            description="Near-static exposures: yearly drift scale 0.025 sd(y)/sd(H_k).",
+        ),
+        PriorVariant(
+            "loose",
+            state=NoisePrior("halfstudentt", 1.0, nu=3.0),
+            obs=NoisePrior("halfstudentt", 1.0, nu=3.0),
+            description="Heavy-tailed HalfStudentT(3): allows fast drift.",
+        ),
+        PriorVariant(
+            "correlated",
+            correlated=True,
+            description="Full Q with LKJ(2) correlations and HalfNormal sds.",
+        ),
+    )
+}
+
+
+def get_variant(priors: str | PriorVariant) -> PriorVariant:
+    """A built-in variant by name, or the user's own :class:`PriorVariant` unchanged."""
+    if isinstance(priors, PriorVariant):
+        return priors
+    if isinstance(priors, str) and priors in PRIOR_VARIANTS:
+        return PRIOR_VARIANTS[priors]
+    raise SpecError(
+        f"Unknown prior variant {priors!r}; use one of {sorted(PRIOR_VARIANTS)} or "
+        "pass a bayes_beta.PriorVariant."
+    )

@@ -1,0 +1,169 @@
+"""The state-space specification: a frozen, validated container of the model matrices.
+
+Model (notation of the seed notebook and ``DESIGN.md``)::
+
+    beta_t = T beta_{t-1} + B u_t + eta_t,    eta_t ~ N(0, Q)      state, K exposures
+    y_t    = H_t beta_t + d + eps_t,          eps_t ~ N(0, R)      observation, m values
+    beta_0 ~ N(b0, P0)                                             state before the first observation
+
+``H_t`` and ``u_t`` are data (passed to the filter), everything else lives in :class:`StateSpace`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from bayes_beta.errors import SpecError
+
+__all__ = ["StateSpace", "check_psd", "psd_factor"]
+
+_SYM_RTOL = 1e-8
+_PSD_RTOL = 1e-10
+
+
+def _as_matrix(name: str, value, shape: tuple[int, ...]) -> np.ndarray:
+    try:
+        arr = np.array(value, dtype=np.float64)  # a copy: the caller's array is never shared
+    except (TypeError, ValueError) as exc:
+        raise SpecError(f"{name} must be numeric; got {type(value).__name__} ({exc}).") from exc
+    if arr.shape != shape:
+        raise SpecError(f"{name} must have shape {shape}; got {arr.shape}.")
+    if not np.all(np.isfinite(arr)):
+        bad = tuple(int(i) for i in np.argwhere(~np.isfinite(arr))[0])
+        raise SpecError(
+            f"{name} has a non-finite entry at {bad}: {arr[bad]!r}. Use finite numbers."
+        )
+    arr.setflags(write=False)
+    return arr
+
+
+def check_psd(name: str, M: np.ndarray) -> None:
+    """Raise :class:`SpecError` unless ``M`` is symmetric positive semi-definite.
+
+    Symmetry: ``max|M - M'| <= 1e-8 * max(1, max|M|)``; PSD: smallest eigenvalue
+    ``>= -1e-10 * max(1, max|M|)``.
+    """
+    scale = max(1.0, float(np.max(np.abs(M)))) if M.size else 1.0
+    asym = float(np.max(np.abs(M - M.T))) if M.size else 0.0
+    if asym > _SYM_RTOL * scale:
+        i, j = np.unravel_index(np.argmax(np.abs(M - M.T)), M.shape)
+        raise SpecError(
+            f"{name} must be symmetric: {name}[{i},{j}] = {M[i, j]:.6g} but "
+            f"{name}[{j},{i}] = {M[j, i]:.6g}. Use ({name} + {name}.T) / 2."
+        )
+    w = np.linalg.eigvalsh(M) if M.size else np.zeros(0)
+    if w.size and w.min() < -_PSD_RTOL * scale:
+        raise SpecError(
+            f"{name} must be positive semi-definite; its smallest eigenvalue is {w.min():.3g}. "
+            f"A covariance matrix needs non-negative variances and |correlations| <= 1."
+        )
+
+
+def psd_factor(M: np.ndarray) -> np.ndarray:
+    """A square factor ``A`` with ``A A' = M`` for a symmetric PSD ``M`` (also singular ones).
+
+    Uses the eigendecomposition ``M = V diag(w) V'``, ``A = V diag(sqrt(max(w, 0)))``, so a zero
+    variance (a static exposure) is allowed where a Cholesky factorisation would fail. ``M`` may
+    carry leading batch axes (..., K, K), e.g. one matrix per posterior draw.
+    """
+    w, V = np.linalg.eigh(np.asarray(M, dtype=np.float64))
+    return V * np.sqrt(np.clip(w, 0.0, None))[..., None, :]
+
+
+@dataclass(frozen=True, eq=False)
+class StateSpace:
+    """Matrices of a linear Gaussian state-space model, validated on construction.
+
+    Parameters
+    ----------
+    T : (K, K) transition matrix.
+    Q : (K, K) state-noise covariance, symmetric PSD.
+    R : (m, m) observation-noise covariance, symmetric PSD (a scalar is read as ``[[R]]``).
+    b0 : (K,) mean of ``beta_0``, the state before the first observation.
+    P0 : (K, K) covariance of ``beta_0``, symmetric PSD. A large ``P0`` approximates a diffuse start.
+    B : (K, p) control-input matrix, optional (default: no control input).
+    d : (m,) observation offset, optional (default: zeros).
+
+    All arrays are copied and made read-only: a spec never shares memory with its inputs.
+    """
+
+    T: np.ndarray
+    Q: np.ndarray
+    R: np.ndarray
+    b0: np.ndarray
+    P0: np.ndarray
+    B: np.ndarray | None = None
+    d: np.ndarray | None = None
+    K: int = field(init=False)
+    m: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        T = np.asarray(self.T) if not np.isscalar(self.T) else np.array([[self.T]])
+        if T.ndim != 2 or T.shape[0] != T.shape[1] or T.shape[0] == 0:
+            raise SpecError(f"T must be a square (K, K) matrix with K >= 1; got shape {T.shape}.")
+        K = T.shape[0]
+        R = np.asarray(self.R, dtype=float)
+        if R.ndim == 0:
+            R = R.reshape(1, 1)
+        if R.ndim != 2 or R.shape[0] != R.shape[1] or R.shape[0] == 0:
+            raise SpecError(f"R must be a square (m, m) matrix with m >= 1; got shape {R.shape}.")
+        m = R.shape[0]
+        values = {
+            "T": _as_matrix("T", T, (K, K)),
+            "Q": _as_matrix("Q", self.Q, (K, K)),
+            "R": _as_matrix("R", R, (m, m)),
+            "b0": _as_matrix("b0", self.b0, (K,)),
+            "P0": _as_matrix("P0", self.P0, (K, K)),
+        }
+        for name in ("Q", "R", "P0"):
+            check_psd(name, values[name])
+        if self.B is not None:
+            B = np.asarray(self.B, dtype=float)
+            if B.ndim != 2 or B.shape[0] != K:
+                raise SpecError(f"B must have shape (K, p) = ({K}, p); got {B.shape}.")
+            values["B"] = _as_matrix("B", B, B.shape)
+        values["d"] = _as_matrix("d", np.zeros(m) if self.d is None else self.d, (m,))
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+        object.__setattr__(self, "K", K)
+        object.__setattr__(self, "m", m)
+
+    @classmethod
+    def random_walk(
+        cls,
+        Q,
+        R,
+        b0=None,
+        P0=None,
+        *,
+        B=None,
+        d=None,
+    ) -> StateSpace:
+        """Random-walk exposures ``T = I``; ``b0`` defaults to zeros and ``P0`` to ``I``."""
+        Q = np.asarray(Q, dtype=float)
+        if Q.ndim != 2:
+            raise SpecError(f"Q must be a (K, K) matrix; got shape {Q.shape}. Use np.diag(q).")
+        K = Q.shape[0]
+        b0 = np.zeros(K) if b0 is None else b0
+        P0 = np.eye(K) if P0 is None else P0
+        return cls(T=np.eye(K), Q=Q, R=R, b0=b0, P0=P0, B=B, d=d)
+
+    def replace(self, **changes) -> StateSpace:
+        """A new, validated spec with some matrices replaced."""
+        fields = {"T": self.T, "Q": self.Q, "R": self.R, "b0": self.b0, "P0": self.P0}
+        fields.update(B=self.B, d=self.d)
+        fields.update(changes)
+        return StateSpace(**fields)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, StateSpace):
+            return NotImplemented
+        names = ("T", "Q", "R", "b0", "P0", "d")
+        same = all(np.array_equal(getattr(self, n), getattr(other, n)) for n in names)
+        if (self.B is None) != (other.B is None):
+            return False
+        return same and (self.B is None or np.array_equal(self.B, other.B))
+
+    __hash__ = None  # type: ignore[assignment]

@@ -1,0 +1,86 @@
+"""One compiled model per model shape: data swapped in, never compiled again; any change of
+structure gets its own compiled form."""
+
+import numpy as np
+import pandas as pd
+import pymc as pm
+import pytest
+
+import bayes_beta as bb
+from bayes_beta.bayesian import sampling
+from bayes_beta.bayesian.sampling import compile_model, model_data, run, structure_key
+
+
+def _frame(seed=0, n=60):
+    rng = np.random.default_rng(seed)
+    idx = pd.date_range("2001-01-05", periods=n, freq="W-FRI")
+    return pd.DataFrame(rng.normal(size=(n, 3)) * 0.02, index=idx, columns=["y", "a", "b"])
+
+
+def test_same_shape_same_key_whatever_the_data():
+    m1 = bb.build_model(_frame(0), "y", ["a", "b"])
+    m2 = bb.build_model(_frame(1, n=75) * 100, "y", ["a", "b"])
+    assert structure_key(m1) == structure_key(m2)
+    assert compile_model(m1) is compile_model(m2)
+
+
+def test_any_change_of_structure_gives_a_new_key():
+    df = _frame()
+    base = structure_key(bb.build_model(df, "y", ["a", "b"]))
+    changed = [
+        bb.build_model(df, "y", ["a", "b"], priors="tight"),
+        bb.build_model(df, "y", ["a", "b"], dynamics="mean_reverting"),
+        bb.build_model(df, "y", ["a", "b"], initial="prior"),
+        bb.build_model(df, "y", ["a"]),
+        bb.build_model(df, "y", ["a", "b"], likelihood="scan"),
+    ]
+    extended = bb.build_model(df, "y", ["a", "b"])
+    with extended:
+        pm.Potential("extra", -extended["sigma_obs"])
+    keys = {structure_key(m) for m in [*changed, extended]}
+    assert base not in keys and len(keys) == len(changed) + 1
+
+
+def test_second_dataset_of_a_shape_compiles_nothing_and_samples_its_own_data(monkeypatch):
+    """The compiled model of one dataset, given another's data, gives the same draws as a model
+    compiled for that other dataset alone."""
+    kw = dict(draws=30, tune=50, chains=2, seed=4, progress=False)
+    first, second = _frame(1), _frame(2, n=70)
+    run(bb.build_model(first, "y", ["a", "b"]), **kw)  # compiles the shape
+    calls = []
+    original = sampling.compile_model
+    monkeypatch.setattr(sampling, "compile_model",
+                        lambda *a, **k: calls.append(1) or original(*a, **k))
+    import nutpie
+
+    compiles = []
+    real = nutpie.compile_pymc_model
+    monkeypatch.setattr(nutpie, "compile_pymc_model",
+                        lambda *a, **k: compiles.append(1) or real(*a, **k))
+    reused = run(bb.build_model(second, "y", ["a", "b"]), **kw)["posterior"]
+    assert calls and not compiles  # the cached compilation served the second dataset
+    sampling._COMPILED.clear()
+    fresh = run(bb.build_model(second, "y", ["a", "b"]), **kw)["posterior"]
+    assert compiles
+    np.testing.assert_array_equal(reused["sigma_obs"].values, fresh["sigma_obs"].values)
+    np.testing.assert_array_equal(reused["sigma_state"].values, fresh["sigma_state"].values)
+
+
+def test_data_overrides_are_checked_and_do_not_stick():
+    model = bb.build_model(_frame(), "y", ["a", "b"])
+    y = model_data(model)["y"]
+    assert model_data(model, {"y": np.zeros_like(y)})["y"].sum() == 0.0
+    np.testing.assert_array_equal(model_data(model)["y"], y)
+    with pytest.raises(bb.SpecError, match="no data 'yy'"):
+        model_data(model, {"yy": y})
+
+
+def test_pymc_sampler_takes_the_same_data_path():
+    df = _frame()
+    model = bb.build_model(df, "y", ["a", "b"])
+    y = model_data(model)["y"].copy()
+    y[40:] = np.nan
+    out = run(model, draws=20, tune=30, chains=1, seed=1, sampler="pymc", progress=False,
+              data={"y": y})
+    assert out["posterior"].sizes == {"chain": 1, "draw": 20, "factor": 2}
+    np.testing.assert_array_equal(model_data(model)["y"], df["y"].to_numpy())

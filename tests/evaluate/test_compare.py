@@ -1,0 +1,146 @@
+"""compare_priors on a short real series: the table, summaries, checks, plots and report."""
+
+import warnings
+
+import matplotlib.figure
+import numpy as np
+import pandas as pd
+import pytest
+
+import bayes_beta as bb
+from bayes_beta.data import make_design
+from bayes_beta.evaluate import Comparison, compare_priors
+from bayes_beta.report import comparison_report
+from bayes_beta.specs import load_spec
+
+TINY_SPEC = """
+name = "tiny"
+data = "example"
+start = "2013-01-01"
+end = "2015-12-31"
+target = "Util"
+factors = ["Mkt-RF", "d10y"]
+[sampling]
+draws = 150
+tune = 150
+chains = 2
+seed = 1
+[compare]
+min_train = 130
+[priors.default]
+base = "default"
+[priors.tight]
+base = "tight"
+[priors.correlated]
+base = "correlated"
+"""
+VARIANTS = ["default", "tight", "correlated"]
+
+
+@pytest.fixture(scope="module")
+def spec(tmp_path_factory):
+    path = tmp_path_factory.mktemp("spec") / "tiny.toml"
+    path.write_text(TINY_SPEC)
+    return load_spec(path)
+
+
+@pytest.fixture(scope="module")
+def cmp(spec):
+    messages = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", bb.SamplingWarning)
+        out = compare_priors(spec, progress=messages.append)
+    assert any("LFO-CV (approx)" in m for m in messages)
+    return out
+
+
+def test_table_has_lfo_loo_weights_and_widths(cmp):
+    t = cmp.table
+    assert isinstance(cmp, Comparison) and sorted(t.index) == sorted(VARIANTS)
+    for col in ("elpd_lfo", "se_lfo", "elpd_diff", "se_diff", "weight", "n_refits",
+                "max_pareto_k", "elpd_loo (heuristic)", "se_loo (heuristic)",
+                "width[Mkt-RF]", "width[d10y]"):
+        assert col in t.columns, col
+    assert t["elpd_diff"].max() == 0.0 and (t["elpd_diff"] <= 0).all()
+    assert t["elpd_lfo"].is_monotonic_decreasing
+    best = t.index[0]
+    assert t.loc[best, "se_diff"] == 0 and (t["se_diff"].drop(best) > 0).all()
+    assert t["weight"].sum() == pytest.approx(1.0) and (t["weight"] >= 0).all()
+    assert (t["se_lfo"] > 0).all() and np.isfinite(t["elpd_loo (heuristic)"]).all()
+    assert cmp.settings["min_train"] == 130
+    n_obs = cmp.fits["default"].tree["log_likelihood"].sizes["time"]
+    assert all(r.n_data_points == n_obs - 130 for r in cmp.lfo.values())
+
+
+def test_noise_summaries_with_prior_intervals(cmp):
+    noise = cmp.noise
+    params = {"sigma_state[Mkt-RF]", "sigma_state[d10y]", "sigma_obs"}
+    for v in VARIANTS:
+        rows = noise.xs(v, level="variant")
+        assert params <= set(rows.index), rows.index
+        sub = rows.loc[sorted(params)]
+        assert (sub["lower"] < sub["mean"]).all() and (sub["mean"] < sub["upper"]).all()
+        assert (sub["prior_lower"] < sub["prior_median"]).all()
+    assert (noise["sd"] > 0).all()  # the constant diagonal of the LKJ correlations is dropped
+    corr = noise.loc[("correlated", "corr[d10y, Mkt-RF]")]  # one correlation for K = 2
+    assert -1 < corr["lower"] < corr["upper"] < 1 and -1 < corr["prior_lower"] < 0
+    assert not noise.index.get_level_values("parameter").str.startswith("chol").any()
+    assert ("correlated", "corr[d10y, Mkt-RF]") in cmp.sensitivity.index
+    tight = noise.loc[("tight", "sigma_state[Mkt-RF]"), "prior_median"]
+    default = noise.loc[("default", "sigma_state[Mkt-RF]"), "prior_median"]
+    assert tight / default == pytest.approx(0.1, rel=1e-9)  # same draws, a tenth of the scale
+
+
+def test_band_widths_and_sensitivity(cmp):
+    w = cmp.band_width
+    assert list(w.columns) == ["Mkt-RF", "d10y"] and (w > 0).all().all()
+    assert w.loc["tight", "Mkt-RF"] < w.loc["default", "Mkt-RF"]
+    s = cmp.sensitivity
+    assert {"prior", "likelihood", "diagnosis"} <= set(s.columns)
+    assert set(s.index.get_level_values("variant")) == set(VARIANTS)
+
+
+def test_prior_predictive_checks(cmp):
+    pc = cmp.prior_checks
+    assert set(pc["variant"]) == set(VARIANTS)
+    assert set(pc["quantity"]) == {"drift per year", "obs noise sd", "return sd"}
+    assert len(pc) == 4 * len(VARIANTS)
+    assert (pc["prior_q05"] <= pc["prior_q50"]).all() and (pc["prior_q50"] <= pc["prior_q95"]).all()
+    design = cmp.fits["default"].design
+    d = pc[(pc["variant"] == "default") & (pc["quantity"] == "drift per year")]
+    # HalfNormal(0.25 unit) per year: median 0.6745 * 0.25 * sd(y)/sd(H_k)
+    expected = 0.6745 * 0.25 * design.state_unit * np.sqrt(design.steps_per_year)
+    np.testing.assert_allclose(d["prior_q50"], expected, rtol=0.12)
+    ret = pc[pc["quantity"] == "return sd"]["data"]
+    assert np.allclose(ret, np.std(design.y))
+    assert pc[pc["quantity"] == "obs noise sd"]["posterior_q50"].notna().all()
+
+
+def test_plots_are_figures_and_report_is_self_contained(cmp, tmp_path):
+    figs = cmp.figures()
+    assert set(figs) == {"bands", "noise", "elpd"}
+    assert all(isinstance(f, matplotlib.figure.Figure) for f in figs.values())
+    assert len(figs["bands"].axes) == 2
+    paths = comparison_report(cmp).write(tmp_path, "report")
+    for name in ("bands", "noise", "elpd", "markdown", "html"):
+        assert paths[name].exists() and paths[name].stat().st_size > 0
+    html = paths["html"].read_text()
+    assert html.count("data:image/png;base64,") == 3 and "<table" in html
+    md = paths["markdown"].read_text()
+    assert "](bands.png)" in md and "elpd_lfo" in md and "heuristic" in md
+
+
+def test_dict_of_fits_without_lfo(cmp):
+    fits = {k: cmp.fits[k] for k in ("default", "tight")}
+    out = compare_priors(fits, lfo="none", prior_draws=200)
+    assert "elpd_lfo" not in out.table and "elpd_loo (heuristic)" in out.table
+    assert isinstance(out.plot_elpd(), matplotlib.figure.Figure)
+    other = fits["tight"]
+    moved = bb.Fit(other.tree, make_design(
+        pd.DataFrame({"Util": other.design.y * 2, "Mkt-RF": other.design.H[:, 0],
+                      "d10y": other.design.H[:, 1]}, index=other.design.time),
+        "Util", ["Mkt-RF", "d10y"]), other.variant)
+    with pytest.raises(bb.DataError, match="different data"):
+        compare_priors({"a": fits["default"], "b": moved}, lfo="none")
+    with pytest.raises(bb.DataError, match="ModelSpec or a non-empty dict"):
+        compare_priors({})
