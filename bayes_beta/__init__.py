@@ -19,6 +19,7 @@ from bayes_beta.errors import (
     BayesBetaError,
     ColumnError,
     DataError,
+    NumericalError,
     SamplingWarning,
     SpecError,
 )
@@ -87,6 +88,7 @@ __all__ = [
     "ModelOptions",
     "ModelSpec",
     "NoisePrior",
+    "NumericalError",
     "PriorVariant",
     "SamplingWarning",
     "Simulation",

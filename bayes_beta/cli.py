@@ -4,8 +4,10 @@
     bayes-beta fit     SPEC [--variant V] --out DIR
     bayes-beta compare SPEC --out DIR [--lfo approx|exact|none] [--min-train L]
 
-Spec errors (unknown keys, bad values, missing files or columns) stop before any sampling with
-the reason on stderr and exit status 2. Progress goes to stderr, results to stdout and ``--out``.
+Bad usage or input (unknown keys, bad values, missing files or columns, an unwritable ``--out``)
+stops before any sampling with one line on stderr and exit status 2; a failure at run time exits
+with 1 (the traceback only with ``--debug``). Progress goes to stderr, results to stdout and
+``--out``.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import time
 import warnings
 from pathlib import Path
 
-from bayes_beta.errors import BayesBetaError
+from bayes_beta.errors import ArgumentError, BayesBetaError
 from bayes_beta.specs import load_spec
 from bayes_beta.version import __version__
 
@@ -46,6 +48,7 @@ def _sampling(p: argparse.ArgumentParser) -> None:
     g.add_argument("--chains", type=int, help="number of chains")
     g.add_argument("--seed", type=int, help="random seed")
     p.add_argument("--quiet", action="store_true", help="no progress messages")
+    p.add_argument("--debug", action="store_true", help="show the traceback of a failure")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="validate a spec and load its data",
                            description="Validate SPEC and load its data; prints a summary.")
     check.add_argument("spec", metavar="SPEC", help="TOML model spec")
+    check.add_argument("--debug", action="store_true", help="show the traceback of a failure")
     fit = sub.add_parser("fit", help="fit one prior variant", epilog=FIT_FILES,
                          description="Fit one prior variant of SPEC and write it with a report.")
     fit.add_argument("spec", metavar="SPEC", help="TOML model spec")
@@ -116,13 +120,30 @@ def _check(args, spec) -> int:
     return 0
 
 
+def output_folder(path: str, *subfolders: str) -> Path:
+    """``--out``: created if missing; refused (before any work) when it is a file or cannot be
+    written to."""
+    out = Path(path)
+    if out.exists() and not out.is_dir():
+        raise ArgumentError(f"--out {path!r} is a file; give a folder (it is created if needed).")
+    try:
+        for sub in ("", *subfolders):
+            (out / sub).mkdir(parents=True, exist_ok=True)
+        probe = out / ".bayes_beta_write_test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as err:
+        raise ArgumentError(f"--out {path!r} cannot be written to ({err.strerror}); choose a "
+                            "folder you can write to.") from err
+    return out
+
+
 def _fit(args, spec, say) -> int:
     from bayes_beta.bayesian import fit_spec  # PyMC loads only for commands that sample
     from bayes_beta.report import fit_report
 
     variant = spec.variant(args.variant).name  # fails fast on an unknown name
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = output_folder(args.out)
     say(f"fitting {spec.name!r}, variant {variant!r} (compiling the model first)")
     with warnings.catch_warnings(record=True):
         warnings.simplefilter("always")
@@ -147,8 +168,9 @@ def _compare(args, spec, say) -> int:
     variants = args.variants.split(",") if args.variants else None
     for v in variants or []:
         spec.variant(v)  # fails fast on an unknown name
-    out = Path(args.out)
-    (out / "fits").mkdir(parents=True, exist_ok=True)
+    if not 0 < args.prob < 1:
+        raise ArgumentError(f"--prob must be strictly between 0 and 1; got {args.prob}.")
+    out = output_folder(args.out, "fits")
     with warnings.catch_warnings(record=True):
         warnings.simplefilter("always")
         cmp = compare_priors(spec, variants=variants, prob=args.prob, progress=say)
@@ -165,21 +187,35 @@ def _compare(args, spec, say) -> int:
     return 0
 
 
+def _run(args, say) -> int:
+    spec = _with_options(load_spec(args.spec), args)
+    if args.command == "check":
+        return _check(args, spec)
+    spec.load_data()  # data problems surface before any compilation
+    if args.command == "fit":
+        return _fit(args, spec, say)
+    return _compare(args, spec, say)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of ``bayes-beta``; returns the exit status (2 for a bad spec or data)."""
+    """Entry point of ``bayes-beta``. Exit status 0 on success, 2 for bad usage or input (one
+    line on stderr, before any sampling), 1 for a failure at run time (one line; the
+    traceback with ``--debug``)."""
     args = build_parser().parse_args(argv)
     say = Progress(getattr(args, "quiet", False))
     try:
-        spec = _with_options(load_spec(args.spec), args)
-        if args.command == "check":
-            return _check(args, spec)
-        spec.load_data()  # data problems surface before any compilation
-        if args.command == "fit":
-            return _fit(args, spec, say)
-        return _compare(args, spec, say)
+        return _run(args, say)
     except BayesBetaError as err:
+        if args.debug:
+            raise
         print(f"bayes-beta: error: {err}", file=sys.stderr)
         return 2
+    except Exception as err:  # a failure at run time: one line unless --debug
+        if args.debug:
+            raise
+        print(f"bayes-beta: failed: {type(err).__name__}: {err} (run again with --debug for "
+              "the traceback)", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

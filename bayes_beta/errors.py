@@ -31,5 +31,9 @@ class ColumnError(DataError, KeyError):
         return str(self.args[0]) if self.args else ""
 
 
+class NumericalError(BayesBetaError, ArithmeticError):
+    """The recursions cannot go on: a zero innovation variance or covariances out of range."""
+
+
 class SamplingWarning(UserWarning):
     """The sampler finished but its diagnostics (divergences, r_hat, ESS, BFMI) need attention."""

@@ -16,7 +16,7 @@ def test_benchmark_quick_run_writes_a_table(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     text = out.read_text()
     for needle in ("fused Op, PyMC function (numba)", "fused Op, nutpie's compiled function",
-                   "scan graph, PyMC function (numba)", "numba forward-only floor",
+                   "numba forward-only floor",
                    "bayes_beta example", "cost ~ n^"):
         assert needle in text, needle
 

@@ -124,3 +124,40 @@ def test_fit_writes_the_fit_and_its_report(tiny, tmp_path):
                  "report_heavy.html", "heavy_exposures.png", "heavy_filtered_vs_smoothed.png"):
         assert (tmp_path / name).is_file(), name
     assert "sigma_obs" in res.stdout
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--out", "{file}"], "is a file; give a folder"),
+    (["--out", "{file}/sub"], "cannot be written to"),
+    (["--out", "{out}", "--prob", "1.5"], "--prob must be strictly between 0 and 1"),
+    (["--out", "{out}", "--min-train", "5"], "min_train must be an integer between"),
+    (["--out", "{out}", "--draws", "0"], "sampling.draws: must be a positive integer"),
+])
+def test_bad_options_exit_2_with_one_line_before_sampling(tiny, tmp_path, args, message,
+                                                         monkeypatch, capsys):
+    from bayes_beta.bayesian import sampling
+
+    monkeypatch.setattr(sampling, "run", lambda *a, **k: pytest.fail("sampling started"))
+    (tmp_path / "afile").write_text("x")
+    args = [a.format(file=tmp_path / "afile", out=tmp_path / "out") for a in args]
+    assert main(["compare", str(tiny), *args, "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1, err
+
+
+def test_runtime_failure_exits_1_and_debug_shows_the_traceback(tiny, tmp_path, monkeypatch,
+                                                              capsys):
+    import bayes_beta.bayesian  # noqa: F401  (loads the module whose fit is replaced)
+
+    fit_module = sys.modules["bayes_beta.bayesian.fit"]
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("sampler crashed")
+
+    monkeypatch.setattr(fit_module, "fit", boom)
+    assert main(["fit", str(tiny), "--out", str(tmp_path), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "failed: RuntimeError: sampler crashed" in err and "--debug" in err
+    assert err.count("\n") == 1
+    with pytest.raises(RuntimeError, match="sampler crashed"):
+        main(["fit", str(tiny), "--out", str(tmp_path), "--debug"])

@@ -135,7 +135,7 @@ class Fit:
     # ------------------------------------------------------------------ io
     def save(self, path) -> None:
         """Write the fit to one netCDF file, atomically (see :mod:`bayes_beta.bayesian.io`)."""
-        io.write_fit(self.tree, self.problems, path)
+        io.write_fit(self.tree, self.problems, path, self.variant, self.options)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Fit):
@@ -198,6 +198,7 @@ def fit(
     initial: str = "ols",
     init_window: int | None = None,
     likelihood: str = "fused",
+    units=None,
     check: bool = True,
     path_draws: int | None = None,
 ) -> Fit:
@@ -215,7 +216,7 @@ def fit(
     options = ModelOptions(dynamics=dynamics, likelihood=likelihood)
     variant = get_variant(priors)
     design = make_design(df, target, factors, intercept=intercept, initial=initial,
-                         init_window=init_window)
+                         init_window=init_window, units=units)
     return _sample(Setup(design, variant, options), model_from_design(design, variant, options),
                    progress=progress, check=check, **settings)
 

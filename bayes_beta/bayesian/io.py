@@ -46,12 +46,15 @@ def _target(path) -> Path:
     return path
 
 
-def write_fit(tree: xr.DataTree, problems, path) -> None:
-    """Write a fit's tree and sampler problems to ``path`` (netCDF4 via h5netcdf), atomically;
-    the folder must exist."""
+def write_fit(tree: xr.DataTree, problems, path, variant: PriorVariant,
+              options: ModelOptions) -> None:
+    """Write a fit (its tree, sampler problems, prior variant and options) to ``path`` (netCDF4
+    via h5netcdf), atomically; the folder must exist."""
     path = _target(path)
     tree = tree.copy()
-    tree.attrs["sampler_problems"] = json.dumps(list(problems))
+    tree.attrs.update(sampler_problems=json.dumps(list(problems)),
+                      prior_variant=json.dumps(variant.to_dict()),
+                      model_options=json.dumps(options.to_dict()))
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as err:
@@ -71,7 +74,7 @@ def _design(tree: xr.DataTree, settings: dict) -> Design:
     const = tree["constant_data"].to_dataset()
     target = settings["target"]
     return Design(
-        y=obs[target].values, H=const["factor_returns"].values,
+        y=obs["y" if "y" in obs else target].values, H=const["factor_returns"].values,
         time=pd.DatetimeIndex(obs["time"].values), target=target,
         factors=tuple(settings["factors"]), intercept=settings["intercept"],
         initial=settings["initial"], init_window=settings["init_window"],

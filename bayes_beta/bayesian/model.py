@@ -104,8 +104,8 @@ def _matrices(design: Design, variant: PriorVariant, options: ModelOptions, data
         mu_z = pm.Normal("mu_z", 0.0, 1.0, dims="factor")  # mu ~ N(b0, diag P0)
         mu = pm.Deterministic("mu", b0 + pt.sqrt(pt.diag(P0)) * mu_z, dims="factor")
         T_d, c = phi, (1.0 - phi) * mu
-    else:
-        T_d, c = pt.ones((K,)), pt.zeros((K,))
+    else:  # constants: the Op then skips the gradient for T (no stored covariances)
+        T_d, c = pt.constant(np.ones(K)), pt.constant(np.zeros(K))
     if design.initial == "prior":  # b0 ~ N(b0_init, P0_init), the full covariance
         b0_z = pm.Normal("b0_z", 0.0, 1.0, dims="factor")
         b0 = pm.Deterministic("b0", b0 + pt.linalg.cholesky(P0) @ b0_z, dims="factor")
@@ -159,15 +159,19 @@ def build_model(
     initial: str = "ols",
     init_window: int | None = None,
     likelihood: str = "fused",
+    units=None,
 ) -> pm.Model:
     """Build the PyMC model for ``target`` on ``factors`` in ``df`` (a DatetimeIndex frame).
 
     The returned model can be extended (``with model: ...``) and sampled with
     :func:`bayes_beta.sample`. ``priors`` is a built-in variant name (``"default"``, ``"tight"``,
-    ``"loose"``, ``"correlated"``) or a :class:`~bayes_beta.PriorVariant`.
+    ``"loose"``, ``"correlated"``) or a :class:`~bayes_beta.PriorVariant`. ``initial``: ``"ols"``,
+    ``"diffuse"``, ``"prior"`` or a given start ``(b0, P0)``; ``units``: fixed
+    ``(y_unit, state_unit)`` for the priors instead of the data's (see
+    :mod:`bayes_beta.data.design`).
     """
     options = ModelOptions(dynamics=dynamics, likelihood=likelihood)
     variant = get_variant(priors)
     design = make_design(df, target, factors, intercept=intercept, initial=initial,
-                         init_window=init_window)
+                         init_window=init_window, units=units)
     return model_from_design(design, variant, options)

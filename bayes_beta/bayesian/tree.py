@@ -7,7 +7,8 @@ state, units, the full-sample OLS) and ``exposures`` (per draw: a joint smoothed
 real-time ``filtered_mean`` and a ``filtered_draw``; over draws: the smoothed mean and the
 law-of-total-variance parts, dims (time, factor)). The root attributes carry the design
 settings, model options, prior variant, data fingerprint, sampler and seed, and the format's
-schema version.
+schema version. The target's series is stored as ``y`` (its column label in the ``target``
+attribute and the settings), so any label pandas allows works as a file name-safe variable.
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ def path_draw_step(chains: int, draws: int, n: int, K: int, path_draws: int | No
 def _data_groups(design: Design) -> dict[str, xr.Dataset]:
     time, factors = design.time.rename(None), list(design.factors)
     tf = ("time", "factor")
-    observed_data = xr.Dataset({design.target: (("time",), design.y)}, coords={"time": time})
+    observed_data = xr.Dataset({"y": (("time",), design.y, {"target": design.target})},
+                               coords={"time": time})
     constant_data = xr.Dataset(
         {"factor_returns": (tf, design.H), "b0": (("factor",), design.b0),
          "P0": (("factor", "factor_"), design.P0), "state_unit": (("factor",), design.state_unit),
@@ -103,7 +105,7 @@ def assemble_tree(groups: dict, setup: Setup, model: pm.Model, *, seed=None,
     tree = xr.DataTree.from_dict({
         "posterior": post,
         "sample_stats": groups["sample_stats"],
-        "log_likelihood": xr.Dataset({design.target: loglik}),
+        "log_likelihood": xr.Dataset({"y": loglik.assign_attrs(target=design.target)}),
         **_data_groups(design),
         "exposures": ex,
     })

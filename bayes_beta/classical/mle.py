@@ -32,7 +32,7 @@ import numpy as np
 
 from bayes_beta.errors import DataError, SpecError
 from bayes_beta.kalman.fused import loglik_value_grad
-from bayes_beta.kalman.numeric import check_inputs
+from bayes_beta.kalman.inputs import check_inputs
 from bayes_beta.specs.statespace import StateSpace
 
 __all__ = [

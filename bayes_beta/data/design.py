@@ -14,10 +14,13 @@ Initial state rules (``initial=``):
 - ``"prior"``: ``b0`` becomes a parameter with prior ``N(b0_ols, P0_ols)`` (the full
   covariance) and ``P0 = 0``: the same marginal likelihood as ``"ols"``, with ``b0`` in the
   posterior.
+- ``(b0, P0)``: a start given by the user, ``beta_0 ~ N(b0, P0)``; uses no data (recorded as
+  ``"given"``; e.g. for simulation-based calibration, where the start must not look at ``y``).
 
 Units: ``y_unit = sd(y)``; ``state_unit_k = sd(y) / sd(H_k) / sqrt(steps per year)`` (an
 intercept column uses ``sd(y)``), so priors relative to them give the same exposures whether
-returns are in percent or decimals.
+returns are in percent or decimals. ``units=(y_unit, state_unit)`` fixes them instead (priors
+that do not depend on the data, e.g. for simulation-based calibration).
 """
 
 from __future__ import annotations
@@ -31,10 +34,11 @@ import pandas as pd
 from bayes_beta.data.frames import validate_frame
 from bayes_beta.data.regression import complete_rows, ols, steps_per_year
 from bayes_beta.errors import DataError, SpecError
+from bayes_beta.linalg import check_psd
 
 __all__ = ["ALPHA", "INITIAL_RULES", "Design", "make_design"]
 
-INITIAL_RULES = ("ols", "diffuse", "prior")
+INITIAL_RULES = ("ols", "diffuse", "prior", "given")
 ALPHA = "alpha"
 _CONSTANT_RTOL = 1e-10  # sd <= this x |mean|: a constant column
 _COLLINEAR_RTOL = 1e-7  # residual sd <= this x column sd: explained by the earlier columns
@@ -112,7 +116,24 @@ def check_factors(H: np.ndarray, names: list[str]) -> None:
             )
 
 
-def _initial_state(H, y, rows, initial: str, beta_unit):
+def _given_start(initial, K: int):
+    """``(b0, P0)`` of a user-given start, checked (shapes, finite, P0 symmetric PSD)."""
+    try:
+        b0, P0 = (np.array(x, dtype=float) for x in initial)
+    except (TypeError, ValueError) as err:
+        raise SpecError(f"initial must be one of {INITIAL_RULES[:3]} or a pair (b0, P0) of "
+                        f"arrays; got {initial!r}.") from err
+    if b0.shape != (K,) or P0.shape != (K, K) or not np.isfinite(P0).all() or \
+            not np.isfinite(b0).all():
+        raise SpecError(f"initial=(b0, P0) needs finite b0 of shape ({K},) and P0 of shape "
+                        f"({K}, {K}) for the {K} exposures; got {b0.shape} and {P0.shape}.")
+    check_psd("P0 of initial", P0)
+    return b0, P0
+
+
+def _initial_state(H, y, rows, initial, beta_unit):
+    if not isinstance(initial, str):
+        return _given_start(initial, H.shape[1])
     if initial == "diffuse":
         return np.zeros(H.shape[1]), np.diag((10 * beta_unit) ** 2)
     start = ols(H[rows], y[rows])
@@ -121,17 +142,50 @@ def _initial_state(H, y, rows, initial: str, beta_unit):
 
 def _arrays(df, target, factors, intercept):
     y = df[target].to_numpy(dtype=np.float64, na_value=np.nan)  # copies
-    X = df[factors].to_numpy(dtype=np.float64, na_value=np.nan)
-    names = [ALPHA, *factors] if intercept else list(factors)
+    X = np.column_stack([df[f].to_numpy(dtype=np.float64, na_value=np.nan) for f in factors])
+    names = [str(f) for f in factors]
+    names = [ALPHA, *names] if intercept else names
     H = np.c_[np.ones(len(y)), X] if intercept else X
     return y, H, names
+
+
+def _check_labels(target, factors) -> None:
+    """Column labels become names (``str(label)``) in the fit: they must stay distinct."""
+    labels = [target, *factors]
+    for label in labels:
+        if isinstance(label, float) and np.isnan(label):
+            raise DataError("A column is labelled NaN; give it a name, e.g. "
+                            "df = df.rename(columns={np.nan: 'fund'}).")
+    names = [str(label) for label in labels]
+    for name in set(names):
+        same = [label for label in labels if str(label) == name]
+        if len(same) > 1:
+            raise DataError(f"Columns {same!r} all read {name!r} as names; rename one of them.")
+
+
+def _units(y, H, spy, units):
+    """``(y_unit, state_unit)``: from the data, or checked when given."""
+    if units is not None:
+        try:
+            y_unit = float(units[0])
+            state_unit = np.broadcast_to(np.asarray(units[1], dtype=float), (H.shape[1],)).copy()
+        except (TypeError, ValueError, IndexError) as err:
+            raise SpecError(f"units must be (y_unit, state_unit) with {H.shape[1]} state "
+                            f"units; got {units!r}.") from err
+        if not (y_unit > 0 and np.all(state_unit > 0) and np.isfinite(state_unit).all()):
+            raise SpecError(f"units must be positive and finite; got {units!r}.")
+        return y_unit, state_unit
+    y_unit = float(np.std(y))
+    h_sd = np.std(H, axis=0)
+    beta_unit = y_unit / np.where(h_sd > 0, h_sd, 1.0)  # an intercept column uses sd(y)
+    return y_unit, beta_unit / np.sqrt(spy)
 
 
 def _check_request(target, factors, initial, intercept) -> list:
     factors = [factors] if isinstance(factors, str) else list(factors)
     if not factors:
         raise DataError("Give at least one factor column, e.g. factors=['Mkt-RF'].")
-    if target in factors:
+    if any(f is target or f == target for f in factors):
         raise DataError(
             f"Column {target!r} is both the target and a factor; remove it from factors."
         )
@@ -140,8 +194,10 @@ def _check_request(target, factors, initial, intercept) -> list:
     if intercept and ALPHA in factors:
         raise DataError(f"With intercept=True no factor may be called {ALPHA!r} (the "
                         "intercept's name); rename the column.")
-    if initial not in INITIAL_RULES:
-        raise SpecError(f"initial must be one of {INITIAL_RULES}; got {initial!r}.")
+    if isinstance(initial, str) and initial not in INITIAL_RULES[:3]:
+        raise SpecError(f"initial must be one of {INITIAL_RULES[:3]} or a pair (b0, P0); got "
+                        f"{initial!r}.")
+    _check_labels(target, factors)
     return factors
 
 
@@ -153,6 +209,7 @@ def make_design(
     intercept: bool = False,
     initial: str = "ols",
     init_window: int | None = None,
+    units=None,
 ) -> Design:
     """Validate ``df`` and build the :class:`Design`; ``df`` itself is never modified."""
     factors = _check_request(target, factors, initial, intercept)
@@ -168,22 +225,22 @@ def make_design(
             f"are needed for {K} exposures. Use a longer date range or fewer factors."
         )
     check_factors(H[complete], names)
-    y_unit = float(np.std(y[complete]))
-    if not y_unit > _CONSTANT_RTOL * abs(float(np.mean(y[complete]))):
+    if not np.std(y[complete]) > _CONSTANT_RTOL * abs(float(np.mean(y[complete]))):
         raise DataError(f"Target {target!r} is constant; there is nothing to explain.")
-    h_sd = np.std(H[complete], axis=0)
-    beta_unit = y_unit / np.where(h_sd > 0, h_sd, 1.0)  # an intercept column uses sd(y)
+    spy = steps_per_year(df.index)
+    y_unit, state_unit = _units(y[complete], H[complete], spy, units)
     window = int(init_window) if init_window is not None else max(4 * K, 26)
     if window < K + 2 or window > n_ok:
         raise DataError(
             f"init_window must be between {K + 2} and {n_ok} complete rows; got {window}."
         )
-    b0, P0 = _initial_state(H, y, np.flatnonzero(complete)[:window], initial, beta_unit)
-    spy = steps_per_year(df.index)
+    b0, P0 = _initial_state(H, y, np.flatnonzero(complete)[:window], initial,
+                            state_unit * np.sqrt(spy))
     return Design(
         y=y, H=H, time=pd.DatetimeIndex(df.index).as_unit("ns"), target=str(target),
         factors=tuple(names),
-        intercept=bool(intercept), initial=initial, init_window=window, b0=b0, P0=P0,
-        y_unit=y_unit, state_unit=beta_unit / np.sqrt(spy), steps_per_year=spy,
+        intercept=bool(intercept), initial=initial if isinstance(initial, str) else "given",
+        init_window=window, b0=b0, P0=P0,
+        y_unit=y_unit, state_unit=state_unit, steps_per_year=spy,
         ols=ols(H, y).b,
     )

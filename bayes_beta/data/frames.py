@@ -202,6 +202,11 @@ def _check_unique_columns(df: pd.DataFrame, name: str) -> None:
 
 def _check_index(df: pd.DataFrame, name: str) -> None:
     idx = df.index
+    if isinstance(df.columns, pd.MultiIndex):
+        raise DataError(
+            f"{name} has MultiIndex columns; flatten them first, e.g. "
+            "df.columns = ['_'.join(map(str, c)) for c in df.columns]."
+        )
     if not isinstance(idx, pd.DatetimeIndex):
         raise DataError(
             f"{name} must have a DatetimeIndex, got {type(idx).__name__} (dtype {idx.dtype}). "
@@ -220,6 +225,12 @@ def _check_index(df: pd.DataFrame, name: str) -> None:
         raise DataError(
             f"{name} has duplicate dates, first {first.date()}: one row per date is required. "
             "Aggregate or drop them, e.g. df[~df.index.duplicated(keep='last')]."
+        )
+    if idx.tz is not None:
+        raise DataError(
+            f"{name} has timezone-aware dates ({idx.tz}); bayes_beta works with plain dates. "
+            "Drop the timezone: df.tz_localize(None) keeps the local dates, "
+            "df.tz_convert(None) gives UTC."
         )
     if not idx.is_monotonic_increasing:
         pos = int(np.flatnonzero(idx[1:] < idx[:-1])[0]) + 1

@@ -52,8 +52,9 @@ def ols(H, y) -> OLS:
 
 
 def steps_per_year(index: pd.DatetimeIndex) -> float:
-    """Observations per year implied by the median spacing of ``index`` (weekly: 52.2)."""
+    """Rows per year: ``(n - 1) / (days from first to last row / 365.25)`` (weekly data 52.2,
+    business days about 261, months 12)."""
     if len(index) < 2:
         return 365.25 / 7.0  # one row: assume weekly data
-    days = float(np.median(np.diff(index.as_unit("ns").asi8))) / 86400e9
-    return float(365.25 / days) if days > 0 else 1.0
+    days = float(index.as_unit("ns").asi8[-1] - index.as_unit("ns").asi8[0]) / 86400e9
+    return float((len(index) - 1) * 365.25 / days) if days > 0 else 1.0

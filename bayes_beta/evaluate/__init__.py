@@ -1,5 +1,7 @@
-"""The evaluate layer: leave-future-out CV, comparison of prior variants, prior checks."""
+"""The evaluate layer: leave-future-out CV, comparison of prior variants, prior checks and
+simulation-based calibration."""
 
+from bayes_beta.evaluate.calibration import Calibration, calibrate, prior_noise
 from bayes_beta.evaluate.compare import Comparison, compare_priors
 from bayes_beta.evaluate.lfo import Refitter, default_min_train, lfo_cv
 from bayes_beta.evaluate.prior_checks import (
@@ -11,13 +13,16 @@ from bayes_beta.evaluate.prior_checks import (
 )
 
 __all__ = [
+    "Calibration",
     "Comparison",
     "Refitter",
+    "calibrate",
     "compare_priors",
     "default_min_train",
     "lfo_cv",
     "prior_draws",
     "prior_intervals",
+    "prior_noise",
     "prior_predictive",
     "rolling_drift",
     "simulate_returns",

@@ -30,9 +30,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from bayes_beta.bayesian.args import check_int, check_prob
 from bayes_beta.data.design import make_design
-from bayes_beta.errors import DataError
-from bayes_beta.evaluate.lfo import Refitter, default_min_train, lfo_cv
+from bayes_beta.errors import ArgumentError, DataError
+from bayes_beta.evaluate.lfo import Refitter, check_min_train, default_min_train, lfo_cv
 from bayes_beta.evaluate.prior_checks import prior_draws as draw_prior
 from bayes_beta.evaluate.prior_checks import prior_intervals, prior_predictive
 from bayes_beta.plots.compare import plot_bands_overlay, plot_elpd_diff, plot_noise_forest
@@ -109,6 +110,10 @@ def compare_priors(
     is called as work proceeds.
     """
     say = progress or (lambda message: None)
+    check_prob("prob", prob)
+    check_int("prior_draws", prior_draws)
+    if lfo not in (None, "approx", "exact", "none"):
+        raise ArgumentError(f"lfo must be 'approx', 'exact' or 'none'; got {lfo!r}.")
     if isinstance(spec_or_fits, ModelSpec):
         spec = spec_or_fits
         lfo = lfo or spec.compare.lfo
@@ -116,6 +121,8 @@ def compare_priors(
         k_threshold = spec.compare.k_threshold if k_threshold is None else k_threshold
         names = list(variants or spec.variant_names)
         refitters = _spec_refitters(spec, names, sampling)
+        if lfo != "none" and refitters:  # refuse a bad L before fitting anything
+            check_min_train(next(iter(refitters.values())).design, min_train)
         fits = {}
         for name, r in refitters.items():
             say(f"fitting variant {name!r}")

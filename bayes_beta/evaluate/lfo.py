@@ -26,6 +26,7 @@ a scale convention, identical across variants. ``L`` must cover the ``init_windo
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from collections.abc import Callable
 
@@ -42,7 +43,7 @@ from bayes_beta.errors import ArgumentError, DataError
 from bayes_beta.specs.options import ModelOptions
 from bayes_beta.specs.priors import PriorVariant
 
-__all__ = ["Refitter", "default_min_train", "lfo_cv"]
+__all__ = ["Refitter", "check_min_train", "default_min_train", "lfo_cv"]
 
 
 class Refitter:
@@ -141,14 +142,10 @@ def lfo_cv(
 
     if method not in ("approx", "exact"):
         raise ArgumentError(f"method must be 'approx' or 'exact'; got {method!r}.")
-    n_obs = fit.tree["log_likelihood"].sizes["time"]
-    L = default_min_train(fit.design, n_obs) if min_train is None else int(min_train)
-    needs = fit.design.init_window if fit.design.initial in ("ols", "prior") else 2
-    if not needs <= L < n_obs:
-        raise DataError(
-            f"min_train must be between {needs} (the initial-state window, which must not see "
-            f"future data) and {n_obs - 1} (observed steps - 1); got {L}."
-        )
+    if isinstance(k_threshold, bool) or not isinstance(k_threshold, numbers.Real):
+        raise ArgumentError(f"k_threshold must be a number (0.7 is usual; below 0 refits at "
+                            f"every step); got {k_threshold!r}.")
+    L = check_min_train(fit.design, min_train)
     if refitter is None:
         post = fit.tree["posterior"]
         settings = {"draws": post.sizes["draw"], "tune": post.sizes["draw"],
@@ -167,6 +164,21 @@ def lfo_cv(
             pointwise=True,
         )
     return res
+
+
+def check_min_train(design: Design, min_train) -> int:
+    """``L``, checked: after the initial-state window (which must not see future data) and
+    before the last observed step; the default when ``None``."""
+    n_obs = int(design.observed.sum())
+    if min_train is None:
+        return default_min_train(design, n_obs)
+    needs = design.init_window if design.initial in ("ols", "prior") else 2
+    if isinstance(min_train, bool) or not isinstance(min_train, numbers.Integral) or \
+            not needs <= min_train < n_obs:
+        raise DataError(
+            f"min_train must be an integer between {needs} (the initial-state window, which "
+            f"must not see future data) and {n_obs - 1} (observed steps - 1); got {min_train!r}.")
+    return int(min_train)
 
 
 def default_min_train(design: Design, n_obs: int) -> int:

@@ -11,11 +11,11 @@
   ``sample_paths`` and ``simulate``.
 """
 
+from bayes_beta.kalman.inputs import check_inputs
 from bayes_beta.kalman.numeric import (
     FilterResult,
     Simulation,
     SmootherResult,
-    check_inputs,
     kalman_filter,
     kalman_smoother,
     sample_paths,

@@ -109,8 +109,13 @@ def _numba_kalman_loglik_value_grad(op, node, **kwargs):
 
     @njit
     def kalman_loglik_value_grad_numba(y, H, T, Q, r, b0, P0, c):
+        # model data may arrive typed with any layout: the kernel is compiled for C order
+        # (numba checks contiguity at run time and copies nothing when it holds)
+        y, H, T, Q = (np.ascontiguousarray(y), np.ascontiguousarray(H),
+                      np.ascontiguousarray(T), np.ascontiguousarray(Q))
         ll, (T_bar, Q_bar, r_bar, b_bar, P_bar, c_bar) = loglik_value_grad(
-            y, H, T, Q, r.reshape(1), b0, P0, c.reshape(1, K), grad_T, K)
+            y, H, T, Q, r.reshape(1), np.ascontiguousarray(b0), np.ascontiguousarray(P0),
+            c.reshape(1, K), grad_T, K)
         return (np.asarray(ll), T_bar, Q_bar, np.asarray(r_bar[0]), b_bar, P_bar,
                 c_bar[0].copy())
 

@@ -15,9 +15,9 @@ from functools import cache
 from typing import NamedTuple
 
 import numpy as np
-import pandas as pd
 
-from bayes_beta.errors import DataError, SpecError
+from bayes_beta.errors import NumericalError
+from bayes_beta.kalman.inputs import as_float, check_count, check_finite, check_inputs, check_seed
 from bayes_beta.kalman.simulate import simulate_states
 from bayes_beta.specs.statespace import StateSpace, psd_factor
 
@@ -25,7 +25,6 @@ __all__ = [
     "FilterResult",
     "Simulation",
     "SmootherResult",
-    "check_inputs",
     "kalman_filter",
     "kalman_smoother",
     "sample_paths",
@@ -103,78 +102,6 @@ class Simulation(NamedTuple):
     y: np.ndarray  # (n,) when H was (n, K), else (n, m)
 
 
-# ---------------------------------------------------------------------------- input checks
-
-
-def _as_float(name: str, x) -> np.ndarray:
-    if isinstance(x, pd.DataFrame | pd.Series):
-        bad = [
-            c
-            for c, t in (x.dtypes.items() if isinstance(x, pd.DataFrame) else [(x.name, x.dtype)])
-            if not pd.api.types.is_numeric_dtype(t)
-        ]
-        if bad:
-            raise DataError(
-                f"{name} column {bad[0]!r} is not numeric; convert it with pd.to_numeric."
-            )
-        x = x.to_numpy(dtype=np.float64, na_value=np.nan)
-    try:
-        arr = np.array(x, dtype=np.float64)  # a copy: the caller's data is never touched
-    except (TypeError, ValueError) as exc:
-        raise DataError(f"{name} must be numeric: {exc}") from exc
-    if np.isinf(arr).any():
-        row = int(np.argwhere(np.isinf(arr))[0][0])
-        raise DataError(
-            f"{name} has an infinite value in row {row}; replace it by NaN or a number."
-        )
-    return arr
-
-
-def check_inputs(y, H, spec: StateSpace, u=None):
-    """Return ``(y (n, m), H (n, m, K), u (n, p) | None, m_was_scalar)`` checked against ``spec``."""
-    if not isinstance(spec, StateSpace):
-        raise SpecError(f"spec must be a bayes_beta.StateSpace; got {type(spec).__name__}.")
-    y, H = _as_float("y", y), _as_float("H", H)
-    scalar = y.ndim == 1
-    if y.ndim == 1:
-        y = y[:, None]
-    if H.ndim == 2:
-        if y.shape[1] != 1:
-            raise DataError(
-                f"H of shape {H.shape} means m = 1, but y has {y.shape[1]} columns; "
-                "pass H as (n, m, K)."
-            )
-        H = H[:, None, :]
-    if y.ndim != 2 or H.ndim != 3:
-        raise DataError(
-            f"y must be (n,) or (n, m) and H (n, K) or (n, m, K); got {y.shape}, {H.shape}."
-        )
-    n, m, K = H.shape
-    if y.shape[0] != n:
-        raise DataError(f"y has {y.shape[0]} rows but H has {n}; align them on the same dates.")
-    if n < 1:
-        raise DataError("y and H have no rows; at least one observation is needed.")
-    if y.shape[1] != m:
-        raise DataError(f"y has {y.shape[1]} columns but H has m = {m} rows per step.")
-    if K != spec.K:
-        raise DataError(f"H has K = {K} factor columns but the spec has K = {spec.K} states.")
-    if m != spec.m:
-        raise DataError(f"y has m = {m} observations per step but the spec's R is {spec.R.shape}.")
-    if (spec.B is None) != (u is None):
-        raise DataError("A control input needs both spec.B and u (n, p); pass both or neither.")
-    if u is not None:
-        u = _as_float("u", u)
-        u = u[:, None] if u.ndim == 1 else u
-        if u.shape != (n, spec.B.shape[1]):
-            raise DataError(f"u must have shape ({n}, {spec.B.shape[1]}); got {u.shape}.")
-        if np.isnan(u).any():
-            raise DataError(
-                f"u has NaN in row {int(np.argwhere(np.isnan(u))[0][0])}; "
-                "a control input must be known at every step."
-            )
-    return y, H, u, scalar
-
-
 # ---------------------------------------------------------------------------- compiled graphs
 
 
@@ -226,11 +153,17 @@ def _spec_args(spec: StateSpace, u, n: int) -> list[np.ndarray]:
 
 
 def _run(kind: str, y, H, spec: StateSpace, u) -> list:
+    index = getattr(y, "index", None)
     y, H, u, _ = check_inputs(y, H, spec, u)
     fn = _compiled(kind, y.shape[1] == 1)
     out = [np.asarray(a) for a in fn(y, H, *_spec_args(spec, u, len(y)))]
     out[0] = float(out[0])
     observed = ~(np.isnan(y) | np.isnan(H).any(axis=-1))  # (n, m)
+    check_finite(out, observed, index)
+    if kind == "smoother" and not np.isfinite(out[10]).all():
+        t = int(np.argmax(~np.isfinite(out[10]).reshape(len(y), -1).all(axis=1)))
+        raise NumericalError(f"P_smooth is not finite at step {t}: the smoothed covariances "
+                             "left floating point range; check the scale of Q and P0.")
     out[6] = np.where(observed, out[6], np.nan)
     out[7] = np.where(observed[:, :, None] & observed[:, None, :], out[7], np.nan)
     return out
@@ -240,7 +173,7 @@ def _run(kind: str, y, H, spec: StateSpace, u) -> list:
 
 
 def kalman_filter(y, H, spec: StateSpace, u=None) -> FilterResult:
-    """Kalman filter of ``y`` on ``H`` under ``spec`` (equations in :mod:`bayes_beta.kalman.filter`).
+    """Kalman filter of ``y`` on ``H`` under ``spec`` (:mod:`bayes_beta.kalman.graph.filter`).
 
     Parameters
     ----------
@@ -253,21 +186,20 @@ def kalman_filter(y, H, spec: StateSpace, u=None) -> FilterResult:
 
 
 def kalman_smoother(y, H, spec: StateSpace, u=None) -> SmootherResult:
-    """Kalman filter and RTS smoother (``beta_smooth``, ``P_smooth``) of ``y`` on ``H``."""
+    """Kalman filter and smoother (``beta_smooth``, ``P_smooth``) of ``y`` on ``H``
+    (:mod:`bayes_beta.kalman.graph.smoother`); singular ``Q`` and ``P0`` work."""
     return SmootherResult(*_run("smoother", y, H, spec, u))
 
 
 def sample_paths(y, H, spec: StateSpace, draws: int = 1, seed=None, u=None) -> np.ndarray:
     """Joint draws of the whole exposure path ``beta_{1:n} | y`` under ``spec``.
 
-    Durbin-Koopman simulation smoother (see :mod:`bayes_beta.kalman.smoother`). The same ``seed``
+    Durbin-Koopman simulation smoother (:mod:`bayes_beta.kalman.graph.smoother`). The same ``seed``
     (an int or ``numpy.random.Generator``) gives the same draws. Returns ``(draws, n, K)``.
     """
+    draws, rng = check_count("draws", draws), check_seed(seed)
+    _run("filter", y, H, spec, u)  # refuses what the recursions cannot do, naming the step
     y, H, u, _ = check_inputs(y, H, spec, u)
-    if int(draws) < 1:
-        raise DataError(f"draws must be a positive integer; got {draws}.")
-    draws = int(draws)
-    rng = np.random.default_rng(seed)
     n, m, K = H.shape
     z0 = rng.standard_normal((draws, K))
     z_eta = rng.standard_normal((draws, n, K))
@@ -283,12 +215,13 @@ def simulate(spec: StateSpace, H, seed=None, u=None) -> Simulation:
     ``beta_0 ~ N(b0, P0)``, ``beta_t = T beta_(t-1) + B u_t + eta_t``,
     ``y_t = H_t beta_t + d + eps_t``. Rows of ``H`` with NaN give NaN in ``y``.
     """
-    H_arr = _as_float("H", H)
+    rng = check_seed(seed)
+    H_arr = as_float("H", H)
     n = H_arr.shape[0]
     y_shape = (n,) if H_arr.ndim == 2 else (n, spec.m)
     _, H3, u, _ = check_inputs(np.zeros(y_shape), H_arr, spec, u)
     P0_sqrt, Q_sqrt, R_sqrt = (psd_factor(M)[None] for M in (spec.P0, spec.Q, spec.R))
     c = None if u is None else (u @ spec.B.T)[None]
     beta, y = simulate_states(spec.T[None], Q_sqrt, R_sqrt, spec.b0[None], P0_sqrt, H3,
-                              np.random.default_rng(seed), c=c, d=spec.d)
+                              rng, c=c, d=spec.d)
     return Simulation(beta[0], y[0, :, 0] if H_arr.ndim == 2 else y[0])

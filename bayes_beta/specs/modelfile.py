@@ -154,9 +154,10 @@ def _check_model(spec: ModelSpec) -> None:
              hint(spec.frequency, FREQUENCIES))
     if spec.dynamics not in DYNAMICS:
         fail(p, "dynamics", f"unknown dynamics {spec.dynamics!r};", hint(spec.dynamics, DYNAMICS))
-    if spec.initial not in INITIAL_RULES:
+    rules = INITIAL_RULES[:3]  # a start given as (b0, P0) is for code, not files
+    if spec.initial not in rules:
         fail(p, "initial", f"unknown initial-state rule {spec.initial!r};",
-             hint(spec.initial, INITIAL_RULES))
+             hint(spec.initial, rules))
     if not spec.factors:
         fail(p, "factors", "no factors given.", 'list at least one, e.g. factors = ["Mkt-RF"].')
     if len(set(spec.factors)) < len(spec.factors):

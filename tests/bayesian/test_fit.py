@@ -64,7 +64,8 @@ def test_tree_groups_and_arviz_functions_work(sim_fit):
     ):
         assert group in tree.children, group
     assert tree["exposures"]["path"].dims == ("chain", "draw", "time", "factor")
-    assert tree["log_likelihood"]["fund"].dims == ("chain", "draw", "time")
+    assert tree["log_likelihood"]["y"].dims == ("chain", "draw", "time")
+    assert tree["observed_data"]["y"].attrs["target"] == "fund"
     assert np.isfinite(az.loo(tree).elpd)
     assert isinstance(az.summary(tree, var_names=fit.noise_vars), pd.DataFrame)
     assert len(az.psense_summary(tree)) > 0

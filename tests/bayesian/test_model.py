@@ -41,6 +41,17 @@ def test_fused_and_scan_likelihoods_agree():
         np.testing.assert_allclose(logps[0][1], logps[1][1], rtol=1e-9, atol=1e-9)
 
 
+def test_a_constant_transition_skips_the_gradient_for_T():
+    """Random walk: T = I is a constant, so the Op computes no T gradient (and stores no
+    covariances for it); mean reversion: T = diag(phi) needs it."""
+    df = _frame()
+    for dynamics, grad_T in (("random_walk", False), ("mean_reverting", True)):
+        model = bb.build_model(df, "y", ["a", "b"], dynamics=dynamics)
+        ops = [v.owner.op for v in ancestors([model.logp()])
+               if v.owner and type(v.owner.op).__name__ == "KalmanLoglikValueGrad"]
+        assert len(ops) == 1 and ops[0].grad_T is grad_T and ops[0].T_diag
+
+
 def test_data_are_model_data_and_the_setup_is_kept():
     df = _frame()
     model = bb.build_model(df, "y", ["a", "b"], dynamics="mean_reverting")

@@ -14,6 +14,7 @@ import numpy as np
 def _compiled():
     import pytensor
     import pytensor.tensor as pt
+    from pytensor.compile.mode import Mode
 
     from bayes_beta.kalman.graph import Params, sample_paths_graph
 
@@ -32,7 +33,8 @@ def _compiled():
     outputs = [filt.loglik_t, paths, filt.beta_filt, diag(filt.P_filt), smooth.beta_smooth,
                diag(smooth.P_smooth)]
     inputs = [y, H, u, T, Q_sqrt, R_sqrt, b0, P0, B, z0, z_eta, z_eps, P0_sqrt]
-    return pytensor.function(inputs, outputs)
+    mode = Mode(linker="py", optimizer="fast_compile")  # small inputs: compile in seconds
+    return pytensor.function(inputs, outputs, mode=mode)
 
 
 def propagate_reference(y, H, T, Q_sqrt, r_sqrt, b0, P0, P0_sqrt, c, z0, z_eta, z_eps):

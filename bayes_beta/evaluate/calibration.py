@@ -1,0 +1,144 @@
+"""Simulation-based calibration (Talts, Betancourt, Simpson, Vehtari & Gelman 2018).
+
+For ``i = 1..N``: draw ``theta_i`` (the noise sds) from the prior and ``beta_0 ~ N(b0, P0)``,
+simulate the exposures ``beta_{1:n}`` and returns ``y`` on the given factor returns ``H``, fit
+the model to ``y``, and record the rank of each true value among ``L`` (thinned) posterior
+draws. If the sampler and the propagation are right, every rank is uniform on ``0..L``. The
+exposures are checked the same way at a few dates, and the 50% and 90% bands must cover the
+true paths at their nominal rates (standard errors across datasets).
+
+The model's priors must not depend on the simulated data, so the fits use a given start
+``initial=(b0, P0)`` and fixed ``units``; both are the ones the simulation draws from.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from bayes_beta.bayesian.args import check_int
+from bayes_beta.bayesian.fit import fit
+from bayes_beta.kalman.numeric import simulate
+from bayes_beta.specs.priors import PriorVariant, get_variant
+from bayes_beta.specs.statespace import StateSpace
+
+__all__ = ["Calibration", "calibrate", "prior_noise"]
+
+
+class Calibration(NamedTuple):
+    """Result of :func:`calibrate`."""
+
+    ranks: pd.DataFrame  # dataset x quantity: ranks in 0..n_draws
+    n_draws: int  # L, the posterior draws each rank is taken among
+    uniformity: pd.DataFrame  # quantity: chi-square statistic, p-value (bins of equal width)
+    coverage: pd.DataFrame  # nominal probability: mean coverage of the true paths, its SE
+
+
+def prior_noise(variant: PriorVariant, units, K: int, rng) -> tuple[np.ndarray, float]:
+    """One draw of ``(sigma_state (K,), sigma_obs)`` from a variant's (uncorrelated) priors,
+    with ``units = (y_unit, state_unit)``: the distributions of :mod:`bayes_beta.bayesian.priors`."""
+    def draw(prior, unit, size):
+        s = np.broadcast_to(np.asarray(prior.scale, dtype=float), (size,)) * unit
+        if prior.family == "halfnormal":
+            return np.abs(rng.normal(0.0, s))
+        if prior.family == "halfstudentt":
+            return np.abs(s * rng.standard_t(prior.nu, size))
+        if prior.family == "exponential":
+            return rng.exponential(s)
+        if prior.family == "lognormal":
+            return s * np.exp(prior.log_sd * rng.standard_normal(size))
+        return np.sqrt(1.0 / rng.gamma(prior.alpha, 1.0 / ((prior.alpha - 1) * s**2)))
+
+    y_unit, state_unit = units
+    state = draw(variant.state, np.broadcast_to(state_unit, (K,)), K)
+    return state, float(draw(variant.obs, y_unit, 1)[0])
+
+
+def _ranks(fitted, truth: dict, path: np.ndarray, dates, thin: int) -> dict:
+    post = fitted.tree["posterior"].isel(draw=slice(None, None, thin))
+    out = {}
+    for name, value in truth.items():
+        draws = post[name].values.reshape(-1, *np.shape(value))
+        for j, v in enumerate(np.atleast_1d(value)):
+            label = f"{name}[{fitted.design.factors[j]}]" if np.ndim(value) else name
+            out[label] = int((draws.reshape(len(draws), -1)[:, j] < v).sum())
+    paths = fitted.tree["exposures"]["path"].isel(draw=slice(None, None, thin)).values
+    paths = paths.reshape(-1, *paths.shape[2:])
+    for t in dates:
+        for k, factor in enumerate(fitted.design.factors):
+            out[f"beta[{factor}] @ {t}"] = int((paths[:, t, k] < path[t, k]).sum())
+    return out
+
+
+def _uniformity(ranks: pd.DataFrame, n_draws: int, bins: int) -> pd.DataFrame:
+    from scipy.stats import chisquare
+
+    rows = {}
+    for col in ranks:
+        counts = np.bincount(np.minimum(ranks[col].to_numpy() * bins // (n_draws + 1), bins - 1),
+                             minlength=bins)
+        stat, p = chisquare(counts)
+        rows[col] = {"chi2": float(stat), "p_value": float(p)}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def calibrate(
+    factors: pd.DataFrame,
+    variant: str | PriorVariant = "default",
+    *,
+    datasets: int = 100,
+    units=(1.0, 0.1),
+    b0=None,
+    P0=None,
+    draws: int = 300,
+    tune: int = 300,
+    chains: int = 2,
+    thin: int = 3,
+    dates=None,
+    bins: int = 10,
+    seed: int = 0,
+    progress: Callable[[int], None] | None = None,
+) -> Calibration:
+    """Simulation-based calibration of ``variant`` on the factor returns ``factors`` (a frame
+    with a DatetimeIndex; one exposure per column); see the module docstring.
+
+    ``units`` = ``(y_unit, state_unit)`` of the priors; ``b0``, ``P0`` the start (default
+    ``1`` and ``0.25 I``); ``draws x chains`` posterior draws per fit, thinned by ``thin``;
+    ``dates``: positions at which exposure ranks are taken (default first, quarter points,
+    last); ``progress(i)`` is called after each dataset.
+    """
+    variant = get_variant(variant)
+    n, K = factors.shape
+    b0 = np.ones(K) if b0 is None else np.asarray(b0, dtype=float)
+    P0 = 0.25 * np.eye(K) if P0 is None else np.asarray(P0, dtype=float)
+    dates = [0, n // 4, n // 2, 3 * n // 4, n - 1] if dates is None else list(dates)
+    rng = np.random.default_rng(seed)
+    rows, covered = [], {0.5: [], 0.9: []}
+    for i in range(check_int("datasets", datasets)):
+        sigma_state, sigma_obs = prior_noise(variant, units, K, rng)
+        spec = StateSpace.random_walk(Q=np.diag(sigma_state**2), R=[[sigma_obs**2]], b0=b0,
+                                      P0=P0)
+        sim = simulate(spec, factors.to_numpy(), seed=rng)
+        df = factors.assign(y=sim.y)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fitted = fit(df, "y", list(factors.columns), variant, initial=(b0, P0), units=units,
+                         draws=draws, tune=tune, chains=chains, seed=seed + i, progress=False,
+                         check=False)
+        rows.append(_ranks(fitted, {"sigma_state": sigma_state, "sigma_obs": sigma_obs},
+                           sim.beta, dates, thin))
+        for prob in covered:
+            band = fitted.bands(prob)
+            inside = (band["lower"].values <= sim.beta) & (sim.beta <= band["upper"].values)
+            covered[prob].append(inside.mean())
+        if progress is not None:
+            progress(i)
+    ranks = pd.DataFrame(rows)
+    n_draws = chains * len(range(0, draws, thin))
+    coverage = pd.DataFrame({p: {"coverage": np.mean(c), "se": np.std(c, ddof=1) / np.sqrt(len(c))}
+                             for p, c in covered.items()}).T.rename_axis("prob")
+    return Calibration(ranks, n_draws, _uniformity(ranks, n_draws, bins), coverage)
