@@ -40,8 +40,14 @@ from bayes_beta.kalman.steps import (
     skip_update,
     update,
 )
+from bayes_beta.kalman.variance import (
+    innovation_adjoint,
+    variance_adjoint,
+    variance_at,
+    variance_zeros,
+)
 
-__all__ = ["loglik_terms", "loglik_value_grad"]
+__all__ = ["loglik_terms", "loglik_value_grad", "variances"]
 
 _KERNEL = {"cache": True, "error_model": "numpy", "fastmath": FASTMATH}
 _INLINE = {**_KERNEL, "inline": "always"}
@@ -57,48 +63,51 @@ def _forward(y, H, T, Q, r, b0, P0, c, keep, keep_P, K):
     """Run the filter; ``keep`` stores what the gradient needs (``keep_P``: also ``P_f(t-1)``,
     needed only for the gradient with respect to ``T``). Returns the stores and ``l_t``."""
     n = H.shape[0]
-    rs, cs = int(r.shape[0] > 1), int(c.shape[0] > 1)  # 1: one value per step, 0: one in all
+    cs = int(c.shape[0] > 1)  # 1: one value per step, 0: one in all
     ll = np.zeros(n)
     m = n if keep else 1
     b_prev = np.empty((m, K))
     P_prev = np.empty((n if keep_P else 1, K, K))
     Ph_s = np.zeros((m, K))
-    S_s = np.ones(m)
-    v_s = np.zeros(m)
+    S_s, v_s, r_s, v2_s = np.ones(m), np.zeros(m), np.zeros(m), np.zeros(m)
     obs = np.zeros(n, dtype=np.bool_)
     b = b0.copy()
     P = _symmetric(P0)  # the symmetric part: the gradient convention of (M + M') / 2
     Qs = _symmetric(Q)
     bp, Ph, kg, Wh = np.empty(K), np.empty(K), np.empty(K), np.empty(K)
     Pp, TP, W = np.empty((K, K)), np.empty((K, K)), np.empty((K, K))
-    c_t, r_t = c[0], r[0]  # read per step only when given per step (no view in the hot loop)
+    c_t = c[0]  # a row is read per step only when given per step (no view in the hot loop)
+    r_t, v2 = 0.0, 0.0
     for t in range(n):
         if cs:
-            c_t, r_t = c[t], r[t * rs]
-        elif rs:
-            r_t = r[t]
+            c_t = c[t]
+        r_t = variance_at(r, t, v2, r_t)
         if keep:
             b_prev[t] = b
+            r_s[t] = r_t
         if keep_P:
             P_prev[t] = P
         predict(b, P, T, Qs, c_t, bp, Pp, TP, K)
         if not observed(y, H, t, K):
             skip_update(bp, Pp, b, P, K)
-            continue
-        v, S = update(y, H, t, r_t, bp, Pp, b, P, Ph, kg, W, Wh, K)
-        obs[t] = True
-        ll[t] = loglik_term(v, S)
+            v2 = r_t
+        else:
+            v, S = update(y, H, t, r_t, bp, Pp, b, P, Ph, kg, W, Wh, K)
+            v2 = v * v
+            obs[t] = True
+            ll[t] = loglik_term(v, S)
+            if keep:
+                S_s[t], v_s[t] = S, v
+                Ph_s[t] = Ph
         if keep:
-            S_s[t] = S
-            v_s[t] = v
-            Ph_s[t] = Ph
-    return b_prev, P_prev, Ph_s, S_s, v_s, obs, ll
+            v2_s[t] = v2
+    return b_prev, P_prev, Ph_s, S_s, v_s, obs, ll, r_s, v2_s
 
 
 @njit(**_INLINE)
-def _adjoint_update(H, t, Ph, S, v, b_bar, P_bar, bp_bar, G, u, Ph_bar, K):
-    """Adjoint of the observed update at step ``t`` (``Ph`` the stored ``(n, K)`` array):
-    fills ``bp_bar`` and ``G``; returns ``S~``."""
+def _adjoint_update(H, t, Ph, S, v, v_extra, b_bar, P_bar, bp_bar, G, u, Ph_bar, K):
+    """Adjoint of the observed update at step ``t`` (``Ph`` the stored ``(n, K)`` array;
+    ``v_extra`` what later steps add to ``v~``): fills ``bp_bar`` and ``G``; returns ``S~``."""
     dot = 0.0
     quad = 0.0
     for i in range(K):
@@ -109,7 +118,7 @@ def _adjoint_update(H, t, Ph, S, v, b_bar, P_bar, bp_bar, G, u, Ph_bar, K):
         quad += Ph[t, i] * s
         dot += b_bar[i] * Ph[t, i]
     S_bar = 0.5 * (v * v / (S * S) - 1.0 / S) - dot * v / (S * S) + quad / (S * S)
-    v_bar = -v / S + dot / S
+    v_bar = -v / S + dot / S + v_extra
     for i in range(K):
         Ph_bar[i] = b_bar[i] * v / S - 2.0 * u[i] / S + S_bar * H[t, i]
         bp_bar[i] = b_bar[i] - v_bar * H[t, i]
@@ -174,23 +183,27 @@ def _adjoint_predict_numba(T, grad_T, G, bp_bar, b_prev, P_prev, T_bar, b_bar, P
 
 
 @njit(**_KERNEL)
-def _backward(H, T, b_prev, P_prev, Ph_s, S_s, v_s, obs, grad_T, n_r, n_c, K):
+def _backward(H, T, r, stores, grad_T, n_c, K):
     """The adjoint recursion of the module docstring over the stores of :func:`_forward`
     (``grad_T=False`` leaves ``T~`` at zero and needs no stored ``P_f(t-1)``)."""
+    b_prev, P_prev, Ph_s, S_s, v_s, obs, _, r_s, v2_s = stores
     n = H.shape[0]
-    rs, cs = int(n_r > 1), int(n_c > 1)
+    cs = int(n_c > 1)
     T_bar, Q_bar = np.zeros_like(T), np.zeros((K, K))
-    c_bar, r_bar = np.zeros((n_c, K)), np.zeros(n_r)
+    c_bar, r_bar = np.zeros((n_c, K)), variance_zeros(r)
     b_bar, P_bar = np.zeros(K), np.zeros((K, K))  # adjoints of b_f(t), P_f(t)
     bp_bar, u, Ph_bar = np.empty(K), np.empty(K), np.empty(K)
     G, GT = np.empty((K, K)), np.empty((K, K))
+    rho = 0.0  # the adjoint of r_(t+1) (a GARCH recursion carries it back)
     for t in range(n - 1, -1, -1):
+        S_bar = 0.0
         if obs[t]:
-            r_bar[t * rs] += _adjoint_update(H, t, Ph_s, S_s[t], v_s[t], b_bar, P_bar, bp_bar,
-                                             G, u, Ph_bar, K)
+            S_bar = _adjoint_update(H, t, Ph_s, S_s[t], v_s[t], innovation_adjoint(r, v_s[t], rho),
+                                    b_bar, P_bar, bp_bar, G, u, Ph_bar, K)
         else:
             bp_bar[:] = b_bar
             G[:, :] = P_bar
+        rho = variance_adjoint(r, r_bar, t, n, S_bar, obs[t], v2_s[t], r_s[t], rho)
         for i in range(K):
             c_bar[t * cs, i] += bp_bar[i]
             for q in range(K):
@@ -204,20 +217,24 @@ def _backward(H, T, b_prev, P_prev, Ph_s, S_s, v_s, obs, grad_T, n_r, n_c, K):
 def loglik_terms(y, H, T, Q, r, b0, P0, c, K):
     """Per-step log-likelihood ``l_t`` (n,) of the scalar-observation filter.
 
-    ``T`` is (K,) (its diagonal) or (K, K); ``r`` is (n,) or (1,), ``c`` (n, K) or (1, K).
+    ``T`` is (K,) (its diagonal) or (K, K); ``r`` is (n,) or (1,), or a GARCH tuple
+    ``(omega, alpha, gamma, r0)`` (:mod:`bayes_beta.kalman.variance`); ``c`` (n, K) or (1, K).
     ``K`` is ``H.shape[1]``; a caller that passes it as a compile-time constant (a literal in
     numba code, as the Op and the propagation kernels do) gets loops of fixed length, which
     LLVM unrolls for small ``K``.
     """
-    return _forward(y, H, T, Q, r, b0, P0, c, False, False, K)[-1]
+    return _forward(y, H, T, Q, r, b0, P0, c, False, False, K)[6]
 
 
 @njit(**_KERNEL)
 def loglik_value_grad(y, H, T, Q, r, b0, P0, c, grad_T, K):
     """``sum_t l_t`` and its gradient with respect to ``T, Q, r, b0, P0, c`` (same shapes as
     the inputs): one forward pass and one adjoint pass, for a sampler that needs both."""
-    b_prev, P_prev, Ph_s, S_s, v_s, obs, ll = _forward(y, H, T, Q, r, b0, P0, c, True, grad_T,
-                                                       K)
-    grads = _backward(H, T, b_prev, P_prev, Ph_s, S_s, v_s, obs, grad_T, r.shape[0],
-                      c.shape[0], K)
-    return ll.sum(), grads
+    stores = _forward(y, H, T, Q, r, b0, P0, c, True, grad_T, K)
+    return stores[6].sum(), _backward(H, T, r, stores, grad_T, c.shape[0], K)
+
+
+@njit(**_KERNEL)
+def variances(y, H, T, Q, r, b0, P0, c, K):
+    """``r_t`` (n,) of every step: the given values, or the GARCH recursion on this data."""
+    return _forward(y, H, T, Q, r, b0, P0, c, True, False, K)[7]

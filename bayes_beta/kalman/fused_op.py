@@ -1,10 +1,17 @@
 """The pytensor Op of the fused Kalman log-likelihood (:mod:`bayes_beta.kalman.fused`).
 
 :func:`kalman_loglik_sum` gives ``sum_t l_t`` for scalar observations; the Op's outputs are the
-value *and* its gradient with respect to ``T, Q, r, b0, P0, c``, so a sampler's
+value *and* its gradient with respect to every input but the data, so a sampler's
 log-density-and-gradient call runs one forward and one adjoint pass. Inputs: ``y`` (n,),
 ``H`` (n, K) with a static ``K``, ``T`` (K, K) or, with ``T_diag=True``, its diagonal (K,),
-``Q, P0`` (K, K), ``r`` (), ``b0, c`` (K,).
+``Q, P0`` (K, K), ``b0, c`` (K,), and the observation variance in one of three forms
+(:mod:`bayes_beta.kalman.variance`):
+
+- ``noise="constant"``: ``r`` (), the same at every step;
+- ``noise="steps"``: ``r`` (n,), one per step (stochastic volatility, Student-t scales, known
+  multipliers);
+- ``noise="garch"``: ``omega, alpha, gamma, r0`` (each ()), the GARCH(1, 1) recursion on the
+  filter's own innovations.
 
 The Op runs the numba kernels in ``perform`` (any pytensor backend) and is registered for
 pytensor's numba backend with a cacheable key, so nutpie compiles it natively and pytensor's
@@ -27,14 +34,16 @@ from pytensor.link.numba.dispatch.basic import register_funcify_default_op_cache
 
 from bayes_beta.kalman.fused import loglik_value_grad
 
-__all__ = ["KalmanLoglikValueGrad", "kalman_loglik_sum"]
+__all__ = ["NOISE_FORMS", "KalmanLoglikValueGrad", "kalman_loglik_sum"]
+
+NOISE_FORMS = {"constant": (0,), "steps": (1,), "garch": (0, 0, 0, 0)}  # ndims of the inputs
 
 
 def _source_version() -> int:
     """A cache key salt from the kernels' source: editing them invalidates cached numba code."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in ("steps.py", "fused.py", "fused_op.py"):
+    for name in ("steps.py", "variance.py", "fused.py", "fused_op.py"):
         digest.update((here / name).read_bytes())
     return int(digest.hexdigest()[:12], 16)
 
@@ -43,21 +52,23 @@ _CACHE_VERSION = _source_version()
 
 
 class KalmanLoglikValueGrad(Op):
-    """``loglik`` and its gradient ``(T~, Q~, r~, b0~, P0~, c~)`` in one call.
+    """``loglik`` and its gradient with respect to ``T, Q, <noise>, b0, P0, c`` in one call.
 
     ``T_diag``: ``T`` is given by its diagonal. ``grad_T``: the gradient with respect to ``T``
-    is computed (off for a constant ``T``: saves the stored ``P_f(t-1)``).
+    is computed (off for a constant ``T``: saves the stored ``P_f(t-1)``). ``noise``: the form
+    of the observation variance (module docstring).
     """
 
-    __props__ = ("T_diag", "grad_T")
+    __props__ = ("T_diag", "grad_T", "noise")
 
-    def __init__(self, T_diag: bool = False, grad_T: bool = True):
-        self.T_diag = bool(T_diag)
-        self.grad_T = bool(grad_T)
+    def __init__(self, T_diag: bool = False, grad_T: bool = True, noise: str = "constant"):
+        if noise not in NOISE_FORMS:
+            raise ValueError(f"noise must be one of {tuple(NOISE_FORMS)}; got {noise!r}")
+        self.T_diag, self.grad_T, self.noise = bool(T_diag), bool(grad_T), noise
         super().__init__()
 
     def make_node(self, *args):
-        ndims = (1, 2, 1 if self.T_diag else 2, 2, 0, 1, 2, 1)
+        ndims = (1, 2, 1 if self.T_diag else 2, 2, *NOISE_FORMS[self.noise], 1, 2, 1)
         inputs = [pt.as_tensor_variable(a).astype("float64") for a in args]
         if len(inputs) != len(ndims):
             raise TypeError(f"{type(self).__name__} takes {len(ndims)} inputs, got {len(inputs)}")
@@ -68,16 +79,25 @@ class KalmanLoglikValueGrad(Op):
         if inputs[1].type.shape[1] is None:
             raise ValueError("H must have a static number of columns; wrap it in "
                              "pt.specify_shape(H, (None, K)).")
-        grads = [x.type() for x in inputs[2:8]]
-        return Apply(self, inputs, [pt.dscalar(), *grads])
+        return Apply(self, inputs, [pt.dscalar(), *(x.type() for x in inputs[2:])])
+
+    def _noise(self, values):
+        if self.noise == "constant":
+            return np.reshape(values[0], (1,))
+        if self.noise == "steps":
+            return np.asarray(values[0])
+        return tuple(float(v) for v in values)
 
     def perform(self, node, inputs, output_storage):
-        y, H, T, Q, r, b0, P0, c = inputs
-        ll, g = loglik_value_grad(y, H, T, Q, np.reshape(r, (1,)), b0, P0, c[None, :],
+        y, H, T, Q, *rest = inputs
+        *noise, b0, P0, c = rest
+        ll, g = loglik_value_grad(y, H, T, Q, self._noise(noise), b0, P0, c[None, :],
                                   self.grad_T, H.shape[1])
         T_bar, Q_bar, r_bar, b_bar, P_bar, c_bar = g
-        for storage, x in zip(output_storage, (ll, T_bar, Q_bar, r_bar[0], b_bar, P_bar,
-                                               c_bar[0]), strict=True):
+        noise_bar = [r_bar[0]] if self.noise == "constant" else (
+            [r_bar] if self.noise == "steps" else list(r_bar))
+        outs = (ll, T_bar, Q_bar, *noise_bar, b_bar, P_bar, c_bar[0])
+        for storage, x in zip(output_storage, outs, strict=True):
             storage[0] = np.asarray(x, dtype=np.float64)
 
     def pullback(self, inputs, outputs, output_grads):
@@ -94,11 +114,26 @@ class KalmanLoglikValueGrad(Op):
         return out + grads[1:]
 
 
-def kalman_loglik_sum(y, H, T, Q, r, b0, P0, c, *, T_diag: bool = False):
+def kalman_loglik_sum(y, H, T, Q, r, b0, P0, c, *, T_diag: bool = False,
+                      noise: str = "constant"):
     """Symbolic ``sum_t l_t`` whose value and gradient come from one kernel call (``T_diag``:
-    ``T`` is the vector of its diagonal)."""
+    ``T`` is the vector of its diagonal; ``r`` is a scalar, a vector (``noise="steps"``) or
+    the tuple ``(omega, alpha, gamma, r0)`` (``noise="garch"``))."""
     grad_T = not isinstance(pt.as_tensor_variable(T), Constant)
-    return KalmanLoglikValueGrad(T_diag=T_diag, grad_T=grad_T)(y, H, T, Q, r, b0, P0, c)[0]
+    op = KalmanLoglikValueGrad(T_diag=T_diag, grad_T=grad_T, noise=noise)
+    noise_in = tuple(r) if noise == "garch" else (r,)
+    return op(y, H, T, Q, *noise_in, b0, P0, c)[0]
+
+
+def _numba_noise(noise):
+    """numba-side conversion of the noise inputs to the kernel's ``r`` and back."""
+    if noise == "constant":
+        return (njit(lambda r: r.reshape(1)), njit(lambda r_bar: (np.asarray(r_bar[0]),)))
+    if noise == "steps":
+        return (njit(lambda r: np.ascontiguousarray(r)), njit(lambda r_bar: (r_bar,)))
+    return (njit(lambda o, a, g, r0: (o.item(), a.item(), g.item(), r0.item())),
+            njit(lambda r_bar: (np.asarray(r_bar[0]), np.asarray(r_bar[1]),
+                                np.asarray(r_bar[2]), np.asarray(r_bar[3]))))
 
 
 @register_funcify_default_op_cache_key(KalmanLoglikValueGrad)
@@ -106,17 +141,31 @@ def _numba_kalman_loglik_value_grad(op, node, **kwargs):
     """The numba implementation, with ``K`` a compile-time constant of the node."""
     K = int(node.inputs[1].type.shape[1])
     grad_T = op.grad_T
+    to_r, from_r = _numba_noise(op.noise)
+    n_noise = len(NOISE_FORMS[op.noise])
 
     @njit
-    def kalman_loglik_value_grad_numba(y, H, T, Q, r, b0, P0, c):
+    def kernel(y, H, T, Q, r, b0, P0, c):
         # model data may arrive typed with any layout: the kernel is compiled for C order
         # (numba checks contiguity at run time and copies nothing when it holds)
-        y, H, T, Q = (np.ascontiguousarray(y), np.ascontiguousarray(H),
-                      np.ascontiguousarray(T), np.ascontiguousarray(Q))
         ll, (T_bar, Q_bar, r_bar, b_bar, P_bar, c_bar) = loglik_value_grad(
-            y, H, T, Q, r.reshape(1), np.ascontiguousarray(b0), np.ascontiguousarray(P0),
+            np.ascontiguousarray(y), np.ascontiguousarray(H), np.ascontiguousarray(T),
+            np.ascontiguousarray(Q), r, np.ascontiguousarray(b0), np.ascontiguousarray(P0),
             c.reshape(1, K), grad_T, K)
-        return (np.asarray(ll), T_bar, Q_bar, np.asarray(r_bar[0]), b_bar, P_bar,
-                c_bar[0].copy())
+        return np.asarray(ll), T_bar, Q_bar, from_r(r_bar), b_bar, P_bar, c_bar[0].copy()
 
-    return kalman_loglik_value_grad_numba, _CACHE_VERSION * 4099 + K * 2 + int(op.T_diag)
+    if n_noise == 1:
+        @njit
+        def value_grad(y, H, T, Q, r, b0, P0, c):
+            ll, T_bar, Q_bar, noise_bar, b_bar, P_bar, c_bar = kernel(y, H, T, Q, to_r(r), b0,
+                                                                      P0, c)
+            return (ll, T_bar, Q_bar, noise_bar[0], b_bar, P_bar, c_bar)
+    else:
+        @njit
+        def value_grad(y, H, T, Q, omega, alpha, gamma, r0, b0, P0, c):
+            ll, T_bar, Q_bar, nb, b_bar, P_bar, c_bar = kernel(
+                y, H, T, Q, to_r(omega, alpha, gamma, r0), b0, P0, c)
+            return (ll, T_bar, Q_bar, nb[0], nb[1], nb[2], nb[3], b_bar, P_bar, c_bar)
+
+    salt = _CACHE_VERSION * 4099 + K * 8 + int(op.T_diag) * 4 + list(NOISE_FORMS).index(op.noise)
+    return value_grad, salt

@@ -30,7 +30,8 @@ import numpy as np
 
 from bayes_beta.errors import SpecError
 
-__all__ = ["FAMILIES", "PRIOR_VARIANTS", "NoisePrior", "PriorVariant", "get_variant"]
+__all__ = ["FAMILIES", "PRIOR_VARIANTS", "NoisePrior", "PriorVariant", "VolatilityPrior",
+           "get_variant"]
 
 FAMILIES = ("halfnormal", "halfstudentt", "exponential", "lognormal", "inversegamma")
 
@@ -59,12 +60,46 @@ class NoisePrior:
             raise SpecError(f"inversegamma needs alpha > 1 (a finite mean); got {self.alpha}.")
 
 @dataclass(frozen=True)
+class VolatilityPrior:
+    """Priors of the moving-volatility models (``volatility`` other than ``"constant"``).
+
+    - ``"stochastic"``: ``log R_t = 2 log(level sd(y)) + l + x_t``, ``l ~ N(0, level_sd)``,
+      ``x`` a stationary AR(1) with persistence ``~ Beta(*persistence)`` and shock sd
+      ``~ HalfNormal(vol_of_vol)`` per square-root year (divided by ``sqrt(steps per year)``
+      per step);
+    - ``"garch"``: the long-run sd takes the variant's ``obs`` prior; ``alpha + gamma ~
+      Beta(*persistence)``, ``alpha / (alpha + gamma) ~ Beta(*garch_share)``;
+    - ``"student_t"``: ``nu - 2 ~ Gamma(*nu)`` (shape, rate: mean 22 by default).
+    """
+
+    level: float = 0.7
+    level_sd: float = 1.0
+    persistence: tuple[float, float] = (20.0, 1.5)
+    vol_of_vol: float = 1.0
+    garch_share: tuple[float, float] = (2.0, 8.0)
+    nu: tuple[float, float] = (2.0, 0.1)
+
+    def __post_init__(self) -> None:
+        for name in ("persistence", "garch_share", "nu"):
+            value = tuple(float(x) for x in getattr(self, name))
+            if len(value) != 2 or not all(np.isfinite(x) and x > 0 for x in value):
+                raise SpecError(f"VolatilityPrior.{name} must be two positive numbers; got "
+                                f"{getattr(self, name)!r}.")
+            object.__setattr__(self, name, value)
+        for name in ("level", "level_sd", "vol_of_vol"):
+            if not (np.isfinite(getattr(self, name)) and getattr(self, name) > 0):
+                raise SpecError(f"VolatilityPrior.{name} must be positive; got "
+                                f"{getattr(self, name)!r}.")
+
+
+@dataclass(frozen=True)
 class PriorVariant:
     """A named set of priors on the noise: ``sqrt(diag Q)`` (state), ``sqrt(R)`` (obs).
 
     ``correlated=True`` gives a full ``Q = L L'`` with an LKJ(eta) prior on its correlations and
     ``state`` as the prior on its sds. ``phi_alpha, phi_beta``: Beta prior on the persistence
     ``phi`` of mean-reverting dynamics (used only with ``dynamics="mean_reverting"``).
+    ``volatility``: the priors of the moving-volatility models.
     """
 
     name: str
@@ -75,6 +110,7 @@ class PriorVariant:
     phi_alpha: float = 20.0
     phi_beta: float = 1.5
     description: str = ""
+    volatility: VolatilityPrior = field(default_factory=VolatilityPrior)
 
     def __post_init__(self) -> None:
         if not self.name or not isinstance(self.name, str):
@@ -101,6 +137,8 @@ class PriorVariant:
         for key in ("state", "obs"):
             if isinstance(d.get(key), dict):
                 d[key] = NoisePrior(**d[key])
+        if isinstance(d.get("volatility"), dict):
+            d["volatility"] = VolatilityPrior(**d["volatility"])
         return cls(**d)
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def joint_moments(H, spec, u=None):
-    """Mean and covariance of ``beta`` (nK,) and ``y`` (nm,) stacked over time.
+def joint_moments(H, spec, u=None, R_steps=None):
+    """Mean and covariance of ``beta`` (nK,) and ``y`` (nm,) stacked over time; ``R_steps``
+    (n, m, m) replaces ``spec.R`` by one observation covariance per step.
 
     ``beta_t = T^t beta_0 + sum_s T^(t-s) (B u_s + eta_s)``; ``y_t = H_t beta_t + d + eps_t``.
     """
@@ -33,12 +34,15 @@ def joint_moments(H, spec, u=None):
     for t in range(n):
         Hbig[t * m : (t + 1) * m, t * K : (t + 1) * K] = H[t]
     mean_y = Hbig @ mean_b + np.tile(spec.d, n)
-    cov_y = Hbig @ cov_b @ Hbig.T + np.kron(np.eye(n), spec.R)
+    R = np.broadcast_to(spec.R, (n, m, m)) if R_steps is None else R_steps
+    cov_y = Hbig @ cov_b @ Hbig.T
+    for t in range(n):
+        cov_y[t * m:(t + 1) * m, t * m:(t + 1) * m] += R[t]
     cov_by = cov_b @ Hbig.T
     return mean_b, cov_b, mean_y, cov_y, cov_by
 
 
-def oracle(y, H, spec, u=None):
+def oracle(y, H, spec, u=None, R_steps=None):
     """Exact log p(y) and E, Cov of beta_{1:n} | y, using only the observed entries of ``y``.
 
     An entry ``y[t, i]`` counts as observed when it and the row ``H[t, i, :]`` are finite.
@@ -48,7 +52,7 @@ def oracle(y, H, spec, u=None):
 
     n, _m, K = H.shape
     H0 = np.where(np.isnan(H), 0.0, H)
-    mean_b, cov_b, mean_y, cov_y, cov_by = joint_moments(H0, spec, u)
+    mean_b, cov_b, mean_y, cov_y, cov_by = joint_moments(H0, spec, u, R_steps)
     obs = (~np.isnan(y) & ~np.isnan(H).any(axis=-1)).reshape(-1)
     yv = y.reshape(-1)[obs]
     Syy = cov_y[np.ix_(obs, obs)]
