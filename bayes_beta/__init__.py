@@ -39,6 +39,7 @@ from bayes_beta.specs import (
     NoisePrior,
     PriorVariant,
     StateSpace,
+    VolatilityPrior,
     load_spec,
 )
 from bayes_beta.version import __version__
@@ -57,6 +58,7 @@ _LAZY = {  # name -> module; these import PyMC (or matplotlib), so they load on 
     "compare_priors": "bayes_beta.evaluate",
     "Comparison": "bayes_beta.evaluate",
     "lfo_cv": "bayes_beta.evaluate",
+    "predictive_checks": "bayes_beta.evaluate",
     "prior_predictive": "bayes_beta.evaluate",
 }
 _SUBPACKAGES = ("bayesian", "classical", "evaluate", "plots", "report")
@@ -95,6 +97,7 @@ __all__ = [
     "SmootherResult",
     "SpecError",
     "StateSpace",
+    "VolatilityPrior",
     "__version__",
     "aggregate_weekly",
     "bayesian",
@@ -112,6 +115,7 @@ __all__ = [
     "load_spec",
     "make_design",
     "plots",
+    "predictive_checks",
     "prior_from_mle",
     "prior_predictive",
     "report",

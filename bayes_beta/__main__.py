@@ -5,7 +5,8 @@ Bayesian fit of the weekly Utilities excess return on the market and the 10-year
 filter and smoother. Writes to ``--out``: ``summary.csv`` (noise parameters), ``bands.csv``
 (90% smoothed and filtered exposure bands), ``variance_split.csv`` (parameter vs state part of the
 band variance), ``exposures.png`` (fan chart), ``noise.png`` (posteriors over priors),
-``filtered_vs_smoothed.png`` and ``fit.nc`` (the whole fit, reloadable with ``bb.load_fit``).
+``filtered_vs_smoothed.png``, ``volatility.png`` (the GARCH observation volatility) and
+``fit.nc`` (the whole fit, reloadable with ``bb.load_fit``).
 """
 
 from __future__ import annotations
@@ -63,9 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     fit.plot_exposures().savefig(out / "exposures.png", dpi=110)
     fit.plot_noise().savefig(out / "noise.png", dpi=110)
     fit.plot_filtered_vs_smoothed().savefig(out / "filtered_vs_smoothed.png", dpi=110)
+    fit.plot_volatility().savefig(out / "volatility.png", dpi=110)
     fit.save(out / "fit.nc")
     print(f"\nwrote summary.csv, bands.csv, variance_split.csv, exposures.png, noise.png, "
-          f"filtered_vs_smoothed.png and fit.nc to {out}/")
+          f"filtered_vs_smoothed.png, volatility.png and fit.nc to {out}/")
     return 0
 
 

@@ -20,11 +20,13 @@ from pathlib import Path
 
 from bayes_beta.errors import ArgumentError, BayesBetaError
 from bayes_beta.specs import load_spec
+from bayes_beta.specs.options import VOLATILITIES
 from bayes_beta.version import __version__
 
 EPILOG = """examples:
   bayes-beta check models/utilities_rates.toml
   bayes-beta fit models/utilities_rates.toml --variant tight --out out/fit
+  bayes-beta fit models/utilities_rates.toml --volatility stochastic --out out/fit_sv
   bayes-beta compare models/utilities_rates.toml --out out/compare
   bayes-beta compare my.toml --out out --draws 200 --tune 200 --chains 2 --lfo exact --min-train 150
 
@@ -33,7 +35,7 @@ The spec format is documented in models/README.md.
 
 FIT_FILES = """writes to --out: fit_<V>.nc (the whole fit; bb.load_fit), summary_<V>.csv,
 bands_<V>.csv, report_<V>.md and report_<V>.html (figures embedded), <V>_exposures.png and
-<V>_filtered_vs_smoothed.png"""
+<V>_filtered_vs_smoothed.png, and <V>_volatility.png when --volatility is not constant"""
 
 COMPARE_FILES = """writes to --out: fits/fit_<V>.nc per variant, comparison.csv (the table: LFO
 elpd, differences, stacking weights, PSIS-LOO heuristic, band widths), noise.csv, band_width.csv,
@@ -47,6 +49,8 @@ def _sampling(p: argparse.ArgumentParser) -> None:
     g.add_argument("--tune", type=int, help="warm-up steps per chain")
     g.add_argument("--chains", type=int, help="number of chains")
     g.add_argument("--seed", type=int, help="random seed")
+    p.add_argument("--volatility", choices=VOLATILITIES,
+                   help="observation-noise model (default: the spec's, else constant)")
     p.add_argument("--quiet", action="store_true", help="no progress messages")
     p.add_argument("--debug", action="store_true", help="show the traceback of a failure")
 
@@ -106,7 +110,8 @@ def _with_options(spec, args):
 
     pick = lambda keys: {k: getattr(args, k) for k in keys  # noqa: E731
                          if getattr(args, k, None) is not None}
-    spec = spec.with_(sampling=replace(spec.sampling, **pick(("draws", "tune", "chains", "seed"))))
+    spec = spec.with_(sampling=replace(spec.sampling, **pick(("draws", "tune", "chains", "seed"))),
+                      **pick(("volatility",)))
     return spec.with_(compare=replace(spec.compare, **pick(("lfo", "min_train", "k_threshold"))))
 
 

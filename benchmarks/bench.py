@@ -23,6 +23,8 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
+#: the constant-variance model: the one the peers fit (moving volatility: volatility.py)
+VOL = "constant"
 
 
 # ------------------------------------------------------------------ data and timing helpers
@@ -146,12 +148,12 @@ def bench_logp(df, target, factors, quick: bool = False) -> dict:
             ("scan graph, PyMC function (numba)", "scan", "NUMBA"),
             ("scan graph, PyMC function (C)", "scan", "CVM")]
     for name, likelihood, mode in rows[:1] if quick else rows:  # scan graphs compile slowly
-        model = bb.build_model(df, target, factors, likelihood=likelihood)
+        model = bb.build_model(df, target, factors, likelihood=likelihood, volatility=VOL)
         t = time.perf_counter()
         f, x = _logp_dlogp(model, mode)
         f(x)
         out[name] = {"us": per_call(f, x) * 1e6, "first_call_s": time.perf_counter() - t}
-    model = bb.build_model(df, target, factors)
+    model = bb.build_model(df, target, factors, volatility=VOL)
     sec, compile_s, overhead = nutpie_per_call(model)
     out["fused Op, nutpie's compiled function"] = {"us": sec * 1e6, "first_call_s": compile_s}
     out["ctypes call overhead (included above)"] = {"us": overhead * 1e6, "first_call_s": 0.0}
@@ -180,6 +182,7 @@ def bench_fit(df, target, factors, draws, tune, chains) -> dict:
             seed=1,
             progress=False,
             check=False,
+            volatility=VOL,
         )
         res[label] = time.perf_counter() - t
     ess = az.ess(fit.tree, var_names=fit.noise_vars)
@@ -214,7 +217,7 @@ def bench_scaling(ns, Ks) -> dict:
     for K in Ks:
         for n in ns:
             df, target, factors = simulated_data(n, K)
-            model = bb.build_model(df, target, factors)
+            model = bb.build_model(df, target, factors, volatility=VOL)
             out[f"{n},{K}"] = nutpie_per_call(model)[0] * 1e6
     return out
 
@@ -248,7 +251,7 @@ def worker_fit_once(quick: bool) -> dict:
     draws, tune, chains = (50, 50, 2) if quick else (1000, 1000, 4)
     t = time.perf_counter()
     bb.fit(df, target, factors, draws=draws, tune=tune, chains=chains, seed=1, progress=False,
-           check=False)
+           volatility=VOL, check=False)
     return {"import_s": import_s, "fit_s": time.perf_counter() - t}
 
 

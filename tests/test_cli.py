@@ -161,3 +161,22 @@ def test_runtime_failure_exits_1_and_debug_shows_the_traceback(tiny, tmp_path, m
     assert err.count("\n") == 1
     with pytest.raises(RuntimeError, match="sampler crashed"):
         main(["fit", str(tiny), "--out", str(tmp_path), "--debug"])
+
+
+def test_volatility_option_overrides_the_spec(tiny, tmp_path, capsys):
+    out = tmp_path / "garch"
+    assert main(["fit", str(tiny), "--out", str(out), "--volatility", "garch", "--quiet",
+                 "--draws", "60", "--tune", "100", "--chains", "2"]) == 0
+    assert "garch_alpha" in capsys.readouterr().out
+    assert (out / "default_volatility.png").is_file()
+    assert "One-step predictive checks" in (out / "report_default.md").read_text()
+    import bayes_beta as bb
+
+    fit = bb.load_fit(out / "fit_default.nc")
+    assert fit.options.volatility == "garch" and "volatility" in fit.tree["exposures"]
+    # "known" needs a multiplier column: refused before any sampling, naming the key
+    assert main(["fit", str(tiny), "--out", str(out), "--volatility", "known", "--quiet"]) == 2
+    assert "variance_multiplier" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as info:
+        main(["fit", str(tiny), "--out", str(out), "--volatility", "sv"])
+    assert info.value.code == 2

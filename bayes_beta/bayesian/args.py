@@ -49,7 +49,8 @@ def check_sampler_args(*, draws, tune, chains, seed, sampler, target_accept, pat
         "chains": check_int("chains", chains),
         "seed": check_int("seed", seed, minimum=0, allow_none=True),
         "sampler": check_choice("sampler", sampler, SAMPLERS),
-        "target_accept": check_prob("target_accept", target_accept),
+        "target_accept": None if target_accept is None
+        else check_prob("target_accept", target_accept),
         "path_draws": check_int("path_draws", path_draws, allow_none=True),
     }
 

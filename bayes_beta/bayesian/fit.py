@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import xarray as xr
 
@@ -20,7 +21,7 @@ from bayes_beta.bayesian.diagnostics import check_sampling, noise_var_names
 from bayes_beta.bayesian.model import Setup, model_from_design, model_setup
 from bayes_beta.bayesian.tree import assemble_tree
 from bayes_beta.data.design import Design, make_design
-from bayes_beta.specs.options import ModelOptions
+from bayes_beta.specs.options import DEFAULT_VOLATILITY, ModelOptions
 from bayes_beta.specs.priors import PriorVariant, get_variant
 
 __all__ = ["Fit", "fit", "fit_design", "fit_spec", "load_fit", "sample"]
@@ -94,6 +95,30 @@ class Fit:
         df["parameter_share"] = df["parameter_var"] / df["total_var"]
         return df
 
+    def volatility(self, prob: float = 0.9, annualize: bool = True, kind: str = "eti"):
+        """Bands of the observation volatility ``sqrt(R_t)`` over time (dims ``time``):
+        ``mean``, ``median``, ``lower``, ``upper``; annualised (x sqrt(steps per year)) by
+        default. Constant for ``volatility="constant"``."""
+        import arviz as az
+
+        check_bands_args(prob, kind)
+        post = self.tree["posterior"]
+        if "volatility" in post:
+            draws = post["volatility"]
+        elif "volatility" in self.tree["exposures"]:
+            draws = self.tree["exposures"]["volatility"]
+        else:
+            time = self.tree["observed_data"]["time"]
+            draws = post["sigma_obs"].expand_dims(time=time).transpose(*SAMPLE_DIMS, "time")
+        draws = draws * (np.sqrt(self.design.steps_per_year) if annualize else 1.0)
+        interval = (az.eti if kind == "eti" else az.hdi)(draws, prob=prob, dim=list(SAMPLE_DIMS))
+        out = xr.Dataset({"mean": draws.mean(SAMPLE_DIMS), "median": draws.median(SAMPLE_DIMS),
+                          "lower": interval.sel(ci_bound="lower", drop=True),
+                          "upper": interval.sel(ci_bound="upper", drop=True)})
+        out.attrs.update(prob=prob, kind=kind, annualized=bool(annualize),
+                         volatility=self.options.volatility)
+        return out
+
     # ------------------------------------------------------------------ plots
     def plot_exposures(self, probs=(0.5, 0.8, 0.95), source: str = "smoothed", kind: str = "eti"):
         """Fan chart per factor over real dates, with the full-sample OLS beta for reference."""
@@ -125,6 +150,14 @@ class Fit:
                   else [""] for n in prior}
         return plot_posterior_prior(posterior, prior, coords)
 
+    def plot_volatility(self, probs=(0.5, 0.9)):
+        """Fan chart of the annualised observation volatility over time."""
+        from bayes_beta.plots.exposures import plot_volatility
+
+        bands = [self.volatility(p) for p in sorted(probs, reverse=True)]
+        return plot_volatility(bands, title=f"{self.design.target}: observation volatility "
+                                            f"({self.options.volatility})")
+
     def plot_filtered_vs_smoothed(self, prob: float = 0.9):
         """Real-time (filtered) and smoothed exposure bands, one panel per factor."""
         from bayes_beta.plots.exposures import plot_two_bands
@@ -147,8 +180,10 @@ class Fit:
 
     def __repr__(self) -> str:
         post = self.tree["posterior"]
+        vol = self.options.volatility
+        vol = "" if vol == "constant" else f", volatility={vol!r}"
         return (f"Fit({self.design.target} on {list(self.design.factors)}, priors="
-                f"{self.variant.name!r}, {post.sizes['chain']} chains x {post.sizes['draw']} "
+                f"{self.variant.name!r}{vol}, {post.sizes['chain']} chains x {post.sizes['draw']} "
                 f"draws, {len(self.design.y)} steps, {len(self.problems)} sampler warnings)")
 
 
@@ -157,7 +192,8 @@ def _sample(setup: Setup, model, *, draws, tune, chains, seed, sampler, progress
     design, variant, options = setup
     groups = sampling.run(
         model, draws=draws, tune=tune, chains=chains, seed=seed, sampler=sampler,
-        progress=progress, target_accept=target_accept,
+        progress=progress,
+        target_accept=options.target_accept if target_accept is None else target_accept,
         initial=sampling.initial_points(variant, design.K),
         extra=(repr(variant), repr(options), design.initial, design.intercept))
     tree = assemble_tree(groups, setup, model, seed=seed, sampler=sampler, path_draws=path_draws)
@@ -167,7 +203,7 @@ def _sample(setup: Setup, model, *, draws, tune, chains, seed, sampler, progress
 
 def sample(model, *, draws: int = 1000, tune: int = 1000, chains: int = 4,
            seed: int | None = None, sampler: str = "nutpie", progress: bool = True,
-           target_accept: float = 0.8, check: bool = True, path_draws: int | None = None) -> Fit:
+           target_accept: float | None = None, check: bool = True, path_draws: int | None = None) -> Fit:
     """Sample a model from :func:`bayes_beta.build_model` (possibly extended) into a :class:`Fit`.
 
     ``path_draws``: how many posterior draws (over all chains, evenly thinned) are propagated
@@ -192,13 +228,15 @@ def fit(
     seed: int | None = None,
     sampler: str = "nutpie",
     progress: bool = True,
-    target_accept: float = 0.8,
+    target_accept: float | None = None,
     intercept: bool = False,
     dynamics: str = "random_walk",
     initial: str = "ols",
     init_window: int | None = None,
     likelihood: str = "fused",
     units=None,
+    volatility: str = DEFAULT_VOLATILITY,
+    variance_multiplier=None,
     check: bool = True,
     path_draws: int | None = None,
 ) -> Fit:
@@ -208,22 +246,23 @@ def fit(
     :class:`~bayes_beta.PriorVariant`. Model options as in :func:`bayes_beta.build_model`.
     Sampler problems (divergences, r_hat > 1.01, low ESS, low BFMI) are warned about and kept
     in ``fit.problems``. The same ``seed`` gives the same fit. ``path_draws`` as in
-    :func:`sample`. Every argument is checked before any compilation or sampling.
+    :func:`sample`. ``target_accept``: NUTS's target acceptance rate, by default 0.8, or 0.9
+    for ``volatility="stochastic"`` and ``"student_t"`` (``ModelOptions.target_accept``). Every argument is checked before any compilation or sampling.
     """
     settings = check_sampler_args(draws=draws, tune=tune, chains=chains, seed=seed,
                                   sampler=sampler, target_accept=target_accept,
                                   path_draws=path_draws)
-    options = ModelOptions(dynamics=dynamics, likelihood=likelihood)
+    options = ModelOptions(dynamics=dynamics, likelihood=likelihood, volatility=volatility)
     variant = get_variant(priors)
     design = make_design(df, target, factors, intercept=intercept, initial=initial,
-                         init_window=init_window, units=units)
+                         init_window=init_window, units=units, multiplier=variance_multiplier)
     return _sample(Setup(design, variant, options), model_from_design(design, variant, options),
                    progress=progress, check=check, **settings)
 
 
 def fit_design(design: Design, variant: PriorVariant, options: ModelOptions | None = None, *,
                draws: int = 1000, tune: int = 1000, chains: int = 4, seed: int | None = None,
-               sampler: str = "nutpie", progress: bool = True, target_accept: float = 0.8,
+               sampler: str = "nutpie", progress: bool = True, target_accept: float | None = None,
                check: bool = True, path_draws: int | None = None) -> Fit:
     """:func:`fit` from a :class:`~bayes_beta.data.Design` already built (e.g. shared by the
     variants of a comparison); the compiled model is reused across designs of one shape."""

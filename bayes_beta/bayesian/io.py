@@ -108,7 +108,8 @@ def _settings(tree: xr.DataTree, path: Path) -> tuple[dict, ModelOptions]:
             "Upgrade bayes_beta to load it.")
     settings = json.loads(tree.attrs["model_settings"])
     if schema == 1:  # 0.1 kept the dynamics with the design; the likelihood was not saved
-        options = ModelOptions(dynamics=settings.pop("dynamics", "random_walk"))
+        options = ModelOptions(dynamics=settings.pop("dynamics", "random_walk"),
+                               volatility="constant")  # the 0.1 format had one constant R
     else:
         options = ModelOptions.from_dict(json.loads(tree.attrs["model_options"]))
     return settings, options

@@ -31,17 +31,19 @@ import pytensor
 import pytensor.tensor as pt
 
 from bayes_beta.bayesian.priors import noise_dist, noise_variable
+from bayes_beta.bayesian.volatility import VOLATILITY_VARS, observation_noise, volatility_data
 from bayes_beta.data.design import Design, make_design
 from bayes_beta.errors import SpecError
 from bayes_beta.kalman.fused_op import kalman_loglik_sum
 from bayes_beta.kalman.graph import Params, kalman_filter_graph
-from bayes_beta.specs.options import ModelOptions
+from bayes_beta.specs.options import DEFAULT_VOLATILITY, ModelOptions
 from bayes_beta.specs.priors import PriorVariant, get_variant
 
 __all__ = ["DATA_VARS", "NOISE_VARS", "Setup", "add_data", "build_model", "model_from_design",
            "model_setup"]
 
-NOISE_VARS = ("sigma_state", "sigma_obs", "phi", "mu", "b0", "chol_state_corr")
+NOISE_VARS = ("sigma_state", "sigma_obs", "phi", "mu", "b0", "chol_state_corr",
+              *VOLATILITY_VARS)
 DATA_VARS = ("y", "H", "b0_init", "P0_init", "y_unit", "state_unit")
 
 _SETUPS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -60,7 +62,8 @@ class Matrices(NamedTuple):
 
     T_d: pt.TensorVariable  # the diagonal of T: ones (random walk) or phi
     Q_sqrt: pt.TensorVariable
-    sigma_obs: pt.TensorVariable
+    r: object  # the observation variance: a scalar, one per step, or a GARCH tuple
+    form: str  # its form for the fused Op: "constant", "steps" or "garch"
     b0: pt.TensorVariable
     P0: pt.TensorVariable
     c: pt.TensorVariable  # the control input (1 - phi) mu, or zeros
@@ -74,10 +77,13 @@ def add_data(name: str, value) -> pt.TensorVariable:
     return var
 
 
-def data_values(design: Design) -> dict[str, np.ndarray]:
-    """The model data of a design, by name (:data:`DATA_VARS`)."""
+def data_values(design: Design, options: ModelOptions | None = None) -> dict[str, np.ndarray]:
+    """The model data of a design, by name (:data:`DATA_VARS` and what the volatility model
+    needs)."""
+    volatility = options.volatility if options is not None else "constant"
     return {"y": design.y, "H": design.H, "b0_init": design.b0, "P0_init": design.P0,
-            "y_unit": np.asarray(design.y_unit), "state_unit": design.state_unit}
+            "y_unit": np.asarray(design.y_unit), "state_unit": design.state_unit,
+            **volatility_data(design, volatility)}
 
 
 def _state_noise(variant: PriorVariant, K: int, state_unit):
@@ -96,7 +102,7 @@ def _matrices(design: Design, variant: PriorVariant, options: ModelOptions, data
     """The model matrices; every random variable is unit-free (``*_z``, ``phi``, the LKJ
     factor) and scaled by the model data, so nothing the sampler sees depends on the data."""
     K = design.K
-    sigma_obs = noise_variable(variant.obs, "sigma_obs", data["y_unit"])
+    r, form = observation_noise(variant, options.volatility, data)
     Q_sqrt = _state_noise(variant, K, data["state_unit"])
     b0, P0 = data["b0_init"], data["P0_init"]
     if options.dynamics == "mean_reverting":
@@ -110,15 +116,15 @@ def _matrices(design: Design, variant: PriorVariant, options: ModelOptions, data
         b0_z = pm.Normal("b0_z", 0.0, 1.0, dims="factor")
         b0 = pm.Deterministic("b0", b0 + pt.linalg.cholesky(P0) @ b0_z, dims="factor")
         P0 = pt.zeros((K, K))
-    return Matrices(T_d, Q_sqrt, sigma_obs, b0, P0, c)
+    return Matrices(T_d, Q_sqrt, r, form, b0, P0, c)
 
 
 def _loglik(m: Matrices, y, H, likelihood: str):
     Q = m.Q_sqrt @ m.Q_sqrt.T
-    r = m.sigma_obs**2
     if likelihood == "fused":
-        return kalman_loglik_sum(y, H, m.T_d, Q, r, m.b0, m.P0, m.c, T_diag=True)
-    params = Params(pt.diag(m.T_d), Q, pt.reshape(r, (1, 1)), m.b0, m.P0, m.c[:, None])
+        return kalman_loglik_sum(y, H, m.T_d, Q, m.r, m.b0, m.P0, m.c, T_diag=True,
+                                 noise=m.form)
+    params = Params(pt.diag(m.T_d), Q, pt.reshape(m.r, (1, 1)), m.b0, m.P0, m.c[:, None])
     u = pt.ones((y.shape[0], 1))
     return kalman_filter_graph(y[:, None], H[:, None, :], params, u, scalar_obs=True).loglik
 
@@ -128,8 +134,17 @@ def model_from_design(design: Design, variant: PriorVariant,
     """The PyMC model of a :class:`~bayes_beta.data.Design` under a prior variant."""
     options = options or ModelOptions()
     coords = {"factor": list(design.factors), "factor_": list(design.factors)}
+    if options.volatility not in ("constant", "garch"):  # a variance per step in the posterior
+        coords["time"] = design.time
+    if options.volatility == "known" and design.multiplier is None:
+        raise SpecError("volatility='known' needs a column of variance multipliers: pass "
+                        "variance_multiplier=<column> to bb.fit or bb.build_model.")
+    if options.volatility != "known" and design.multiplier is not None:
+        raise SpecError(f"variance_multiplier={design.multiplier_column!r} is used only by "
+                        f"volatility='known'; got volatility={options.volatility!r}.")
     with pm.Model(coords=coords) as model:
-        data = {name: add_data(name, value) for name, value in data_values(design).items()}
+        data = {name: add_data(name, value)
+                for name, value in data_values(design, options).items()}
         m = _matrices(design, variant, options, data)
         H = pt.specify_shape(data["H"], (None, design.K))
         pm.Potential("loglik", _loglik(m, data["y"], H, options.likelihood))
@@ -160,6 +175,8 @@ def build_model(
     init_window: int | None = None,
     likelihood: str = "fused",
     units=None,
+    volatility: str = DEFAULT_VOLATILITY,
+    variance_multiplier=None,
 ) -> pm.Model:
     """Build the PyMC model for ``target`` on ``factors`` in ``df`` (a DatetimeIndex frame).
 
@@ -168,10 +185,12 @@ def build_model(
     ``"loose"``, ``"correlated"``) or a :class:`~bayes_beta.PriorVariant`. ``initial``: ``"ols"``,
     ``"diffuse"``, ``"prior"`` or a given start ``(b0, P0)``; ``units``: fixed
     ``(y_unit, state_unit)`` for the priors instead of the data's (see
-    :mod:`bayes_beta.data.design`).
+    :mod:`bayes_beta.data.design`); ``volatility``: the observation-variance model
+    (:mod:`bayes_beta.bayesian.volatility`), ``variance_multiplier`` the column of ``df`` that
+    ``volatility="known"`` scales the variance by.
     """
-    options = ModelOptions(dynamics=dynamics, likelihood=likelihood)
+    options = ModelOptions(dynamics=dynamics, likelihood=likelihood, volatility=volatility)
     variant = get_variant(priors)
     design = make_design(df, target, factors, intercept=intercept, initial=initial,
-                         init_window=init_window, units=units)
+                         init_window=init_window, units=units, multiplier=variance_multiplier)
     return model_from_design(design, variant, options)

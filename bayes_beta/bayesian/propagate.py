@@ -21,7 +21,7 @@ import numpy as np
 import xarray as xr
 
 from bayes_beta.data.design import Design
-from bayes_beta.kalman.propagate import loglik_draws, propagate_draws
+from bayes_beta.kalman.propagate import garch_variances, loglik_draws, propagate_draws
 from bayes_beta.specs.statespace import psd_factor
 
 __all__ = ["DrawMatrices", "draw_matrices", "exposures", "loglik_per_draw", "stack_draws"]
@@ -34,7 +34,7 @@ class DrawMatrices(NamedTuple):
 
     T: np.ndarray  # (S, K) the diagonal of T
     Q_sqrt: np.ndarray  # (S, K, K)
-    r_sqrt: np.ndarray  # (S, 1)
+    r_sqrt: np.ndarray  # (S, 1), or (S, n) when the observation variance moves
     b0: np.ndarray  # (S, K)
     P0: np.ndarray  # (S, K, K)
     c: np.ndarray  # (S, K) control input (1 - phi) mu, or zeros
@@ -46,10 +46,10 @@ def stack_draws(posterior: xr.Dataset) -> xr.Dataset:
 
 
 def draw_matrices(draws, design: Design) -> DrawMatrices:
-    """Model matrices of each draw from a stacked posterior (or a dict of arrays, draws first)."""
+    """Model matrices of each draw from a stacked posterior (or a dict of arrays, draws first);
+    the observation sd per step comes from ``volatility``, or from the GARCH recursion."""
     get = lambda name: np.asarray(draws[name], dtype=float)  # noqa: E731
-    sigma_obs = get("sigma_obs")
-    S, K = sigma_obs.shape[0], design.K
+    S, K = get("sigma_state").shape[0], design.K
     Q_sqrt = get("L_state") if "L_state" in draws else get("sigma_state")[:, :, None] * np.eye(K)
     if "phi" in draws:
         T, c = get("phi"), (1.0 - get("phi")) * get("mu")
@@ -59,8 +59,22 @@ def draw_matrices(draws, design: Design) -> DrawMatrices:
         b0, P0 = get("b0"), np.zeros((S, K, K))
     else:
         b0, P0 = np.broadcast_to(design.b0, (S, K)), np.broadcast_to(design.P0, (S, K, K))
-    return DrawMatrices(*(np.ascontiguousarray(a) for a in
-                          (T, Q_sqrt, sigma_obs.reshape(S, 1), b0, P0, c)))
+    if "volatility" in draws:
+        r_sqrt = get("volatility")
+    elif "garch_alpha" in draws:
+        r_sqrt = np.sqrt(_garch_paths(get, design, T, Q_sqrt, b0, P0, c))
+    else:
+        r_sqrt = get("sigma_obs").reshape(S, 1)
+    return DrawMatrices(*(np.ascontiguousarray(a) for a in (T, Q_sqrt, r_sqrt, b0, P0, c)))
+
+
+def _garch_paths(get, design, T, Q_sqrt, b0, P0, c) -> np.ndarray:
+    """``r_t`` (S, n) of each draw's GARCH recursion (:mod:`bayes_beta.bayesian.volatility`)."""
+    r_bar = get("sigma_obs") ** 2
+    p = get("garch_persistence")
+    params = np.stack([r_bar * (1.0 - p), get("garch_alpha"), get("garch_gamma"), r_bar], 1)
+    return garch_variances(design.y, np.ascontiguousarray(design.H), *(
+        np.ascontiguousarray(a) for a in (T, Q_sqrt, params, b0, P0, c)))
 
 
 def _per_draw(stacked: xr.Dataset, values: np.ndarray, dims) -> xr.DataArray:
@@ -97,7 +111,12 @@ def exposures(stacked: xr.Dataset, design: Design, seed=None) -> tuple[xr.Datase
     filtered_draw = b_filt + np.sqrt(np.clip(v_filt, 0.0, None)) * rng.standard_normal(
         b_filt.shape)
     tf = ("time", "factor")
+    if "volatility" not in stacked and m.r_sqrt.shape[1] > 1:  # GARCH: a path of the filter
+        extra = {"volatility": _per_draw(stacked, m.r_sqrt, ("time",))}
+    else:
+        extra = {}
     ds = xr.Dataset({
+        **extra,
         "path": _per_draw(stacked, path, tf),
         "filtered_mean": _per_draw(stacked, b_filt, tf),
         "filtered_draw": _per_draw(stacked, filtered_draw, tf),

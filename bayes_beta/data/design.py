@@ -62,6 +62,8 @@ class Design:
     state_unit: np.ndarray  # (K,) sd(y)/sd(H_k)/sqrt(steps per year)
     steps_per_year: float
     ols: np.ndarray = field(repr=False)  # full-sample OLS coefficients, for reference lines
+    multiplier: np.ndarray | None = field(default=None, repr=False)  # (n,) given R_t / R
+    multiplier_column: str | None = None
 
     @property
     def K(self) -> int:
@@ -75,7 +77,8 @@ class Design:
     def fingerprint(self) -> str:
         """sha256 of the data (y, H, dates, names): identifies what a fit was run on."""
         h = hashlib.sha256()
-        for a in (self.y, self.H, self.time.as_unit("ns").asi8):
+        arrays = (self.y, self.H, self.time.as_unit("ns").asi8)
+        for a in arrays if self.multiplier is None else (*arrays, self.multiplier):
             h.update(np.ascontiguousarray(a).tobytes())
         h.update(repr((self.target, self.factors)).encode())
         return h.hexdigest()
@@ -88,6 +91,7 @@ class Design:
             "intercept": self.intercept,
             "initial": self.initial,
             "init_window": self.init_window,
+            "multiplier_column": self.multiplier_column,
         }
 
 
@@ -181,6 +185,20 @@ def _units(y, H, spy, units):
     return y_unit, beta_unit / np.sqrt(spy)
 
 
+def _multiplier(df, label, complete) -> np.ndarray:
+    """The column of variance multipliers: positive and finite wherever the row is observed."""
+    validate_frame(df, columns=[label], name="data")
+    m = df[label].to_numpy(dtype=np.float64, na_value=np.nan)
+    bad = complete & ~(np.isfinite(m) & (m > 0))
+    if bad.any():
+        first = int(np.flatnonzero(bad)[0])
+        raise DataError(
+            f"Variance multiplier column {label!r} must be positive and finite wherever the "
+            f"target and factors are observed; row {first} ({df.index[first].date()}) has "
+            f"{m[first]!r}. Fill or drop that row, or choose another column.")
+    return np.where(complete, m, 1.0)
+
+
 def _check_request(target, factors, initial, intercept) -> list:
     factors = [factors] if isinstance(factors, str) else list(factors)
     if not factors:
@@ -210,8 +228,13 @@ def make_design(
     initial: str = "ols",
     init_window: int | None = None,
     units=None,
+    multiplier=None,
 ) -> Design:
-    """Validate ``df`` and build the :class:`Design`; ``df`` itself is never modified."""
+    """Validate ``df`` and build the :class:`Design`; ``df`` itself is never modified.
+
+    ``multiplier``: the label of a column of positive variance multipliers ``m_t`` (the
+    observation variance is ``R m_t``; e.g. a realised-volatility proxy), checked and kept.
+    """
     factors = _check_request(target, factors, initial, intercept)
     K = len(factors) + int(intercept)
     min_rows = max(20, 5 * K)
@@ -236,11 +259,13 @@ def make_design(
         )
     b0, P0 = _initial_state(H, y, np.flatnonzero(complete)[:window], initial,
                             state_unit * np.sqrt(spy))
+    mult = None if multiplier is None else _multiplier(df, multiplier, complete)
     return Design(
         y=y, H=H, time=pd.DatetimeIndex(df.index).as_unit("ns"), target=str(target),
         factors=tuple(names),
         intercept=bool(intercept), initial=initial if isinstance(initial, str) else "given",
         init_window=window, b0=b0, P0=P0,
         y_unit=y_unit, state_unit=state_unit, steps_per_year=spy,
-        ols=ols(H, y).b,
+        ols=ols(H, y).b, multiplier=mult,
+        multiplier_column=None if multiplier is None else str(multiplier),
     )

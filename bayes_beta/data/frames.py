@@ -62,6 +62,7 @@ def validate_frame(
     _check_unique_columns(df, name)
     _check_index(df, name)
     checked = list(df.columns) if columns is None else as_list(columns)
+    _check_missing_labels(checked, name)
     _check_columns_exist(df, checked, name)
     for col in checked:
         _check_column_values(df[col], col, name, allow_all_nan)
@@ -189,6 +190,14 @@ def _check_type(df: object, name: str) -> None:
     if not isinstance(df, pd.DataFrame):
         hint = " Use series.to_frame() first." if isinstance(df, pd.Series) else ""
         raise DataError(f"{name} must be a pandas DataFrame, got {type(df).__name__}.{hint}")
+
+
+def _check_missing_labels(columns: list[Hashable], name: str) -> None:
+    """``None`` and NaN labels cannot be selected by pandas (``df[[None]]`` fails)."""
+    for col in columns:
+        if col is None or (isinstance(col, float) and np.isnan(col)):
+            raise DataError(f"{name} has a column labelled {col!r}; give it a name, e.g. "
+                            f"df = df.rename(columns={{{col!r}: 'fund'}}).")
 
 
 def _check_unique_columns(df: pd.DataFrame, name: str) -> None:

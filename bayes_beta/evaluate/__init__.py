@@ -1,8 +1,9 @@
-"""The evaluate layer: leave-future-out CV, comparison of prior variants, prior checks and
-simulation-based calibration."""
+"""The evaluate layer: leave-future-out CV, comparison of prior variants, prior checks,
+one-step predictive checks of the noise model and simulation-based calibration."""
 
 from bayes_beta.evaluate.calibration import Calibration, calibrate, prior_noise
 from bayes_beta.evaluate.compare import Comparison, compare_priors
+from bayes_beta.evaluate.innovations import PredictiveChecks, ljung_box, predictive_checks
 from bayes_beta.evaluate.lfo import Refitter, default_min_train, lfo_cv
 from bayes_beta.evaluate.prior_checks import (
     prior_draws,
@@ -15,11 +16,14 @@ from bayes_beta.evaluate.prior_checks import (
 __all__ = [
     "Calibration",
     "Comparison",
+    "PredictiveChecks",
     "Refitter",
     "calibrate",
     "compare_priors",
     "default_min_train",
     "lfo_cv",
+    "ljung_box",
+    "predictive_checks",
     "prior_draws",
     "prior_intervals",
     "prior_noise",

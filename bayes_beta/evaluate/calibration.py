@@ -127,8 +127,8 @@ def calibrate(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             fitted = fit(df, "y", list(factors.columns), variant, initial=(b0, P0), units=units,
-                         draws=draws, tune=tune, chains=chains, seed=seed + i, progress=False,
-                         check=False)
+                         volatility="constant", draws=draws, tune=tune, chains=chains,
+                         seed=seed + i, progress=False, check=False)
         rows.append(_ranks(fitted, {"sigma_state": sigma_state, "sigma_obs": sigma_obs},
                            sim.beta, dates, thin))
         for prob in covered:

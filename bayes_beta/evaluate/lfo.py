@@ -57,10 +57,11 @@ class Refitter:
 
     def __init__(self, design: Design, variant: PriorVariant, options: ModelOptions | None = None,
                  *, draws: int = 1000, tune: int = 1000, chains: int = 4,
-                 seed: int | None = None, target_accept: float = 0.8, progress: bool = False):
+                 seed: int | None = None, target_accept: float | None = None, progress: bool = False):
         self.design, self.variant = design, variant
         self.options = options or ModelOptions()
-        self.settings = dict(draws=draws, tune=tune, chains=chains, target_accept=target_accept)
+        self.settings = dict(draws=draws, tune=tune, chains=chains, target_accept=(
+            self.options.target_accept if target_accept is None else target_accept))
         self.seed, self.progress = seed, progress
         self.model = model_from_design(design, variant, self.options)
         self.observed = np.flatnonzero(design.observed)

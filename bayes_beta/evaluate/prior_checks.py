@@ -4,7 +4,8 @@ For draws ``theta_s`` from a variant's prior (PyMC draws of the model's noise va
 
 - **exposure drift per year** of factor ``k``: ``sigma_state_k * sqrt(steps per year)``, the sd of
   a random-walk exposure's change over one year;
-- **observation noise sd** ``sigma_obs`` (per step);
+- **observation noise sd** ``sigma_obs`` (per step; with moving volatility the median over time
+  of each draw's ``sqrt(R_t)``; GARCH draws simulate with their long-run sd);
 - **return sd**: the sd over time of ``y`` simulated from the state-space model on the real
   factor returns ``H`` (exposure paths from ``beta_0 ~ N(b0, P0)`` with the variant's dynamics).
 
@@ -30,7 +31,8 @@ from bayes_beta.specs.statespace import psd_factor
 
 __all__ = ["prior_draws", "prior_intervals", "prior_predictive", "rolling_drift"]
 
-DRAWN = ("sigma_state", "sigma_obs", "L_state", "chol_state_corr", "phi", "mu", "b0")
+DRAWN = ("sigma_state", "sigma_obs", "L_state", "chol_state_corr", "phi", "mu", "b0",
+         "volatility")
 
 
 def prior_draws(design: Design, variant: PriorVariant, draws: int = 1000, seed=0,
@@ -67,12 +69,15 @@ def prior_intervals(draws: dict, design: Design, prob: float = 0.9) -> pd.DataFr
 
 def simulate_returns(mats: DrawMatrices, design: Design, seed=0) -> np.ndarray:
     """``y`` (S, n) simulated with each draw's matrices on the real ``H`` (NaN rows kept NaN)."""
-    K = design.K
-    _, y = simulate_states(mats.T[:, :, None] * np.eye(K), mats.Q_sqrt,
-                           mats.r_sqrt[:, :, None], mats.b0, psd_factor(mats.P0),
-                           design.H[:, None, :], np.random.default_rng(seed),
+    K, S = design.K, mats.b0.shape[0]
+    rng = np.random.default_rng(seed)
+    per_step = mats.r_sqrt.shape[1] > 1  # moving volatility: noise added below, step by step
+    R_sqrt = np.zeros((S, 1, 1)) if per_step else mats.r_sqrt[:, :, None]
+    _, y = simulate_states(mats.T[:, :, None] * np.eye(K), mats.Q_sqrt, R_sqrt, mats.b0,
+                           psd_factor(mats.P0), design.H[:, None, :], rng,
                            c=mats.c[:, None, :])
-    return y[:, :, 0]
+    y = y[:, :, 0]
+    return y + mats.r_sqrt * rng.standard_normal(y.shape) if per_step else y
 
 
 def rolling_drift(design: Design, window: int | None = None) -> np.ndarray:
@@ -91,6 +96,14 @@ def rolling_drift(design: Design, window: int | None = None) -> np.ndarray:
     se2 = s2[:, None] * np.diagonal(np.linalg.inv(XtX), axis1=1, axis2=2)
     d = b[w:] - b[:-w]
     return np.sqrt(np.clip(d.var(0) - 2 * se2.mean(0), 0.0, None))
+
+
+def _obs_sd(draws: dict) -> np.ndarray:
+    """``sigma_obs``, or the median over time of ``sqrt(R_t)`` when the model has no
+    ``sigma_obs`` (stochastic volatility)."""
+    if "sigma_obs" in draws:
+        return np.asarray(draws["sigma_obs"])
+    return np.median(np.asarray(draws["volatility"]), axis=-1)
 
 
 def prior_predictive(
@@ -121,7 +134,7 @@ def prior_predictive(
     for k, f in enumerate(design.factors):
         pk = None if post is None else post["sigma_state"][..., k] * spy
         add("drift per year", f, prior["sigma_state"][:, k] * spy, realised[k], pk)
-    add("obs noise sd", "", prior["sigma_obs"], float(np.std(resid, ddof=design.K)),
-        None if post is None else post["sigma_obs"])
+    add("obs noise sd", "", _obs_sd(prior), float(np.std(resid, ddof=design.K)),
+        None if post is None else _obs_sd(post))
     add("return sd", "", np.nanstd(sim, axis=1), float(np.std(design.y[ok])))
     return pd.DataFrame(rows)

@@ -79,7 +79,7 @@ class AR1Path(Op):
         z, phi, sigma = inputs
         output_storage[0][0] = path_forward(z, float(phi), float(sigma))
 
-    def infer_shape(self, fgraph, node, shapes):
+    def infer_shape(self, node, shapes):
         return [shapes[0]]
 
     def pullback(self, inputs, outputs, output_grads):

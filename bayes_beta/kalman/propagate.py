@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 from numba import literally, njit, prange
 
-from bayes_beta.kalman.fused import loglik_terms
+from bayes_beta.kalman.fused import loglik_terms, variances
 from bayes_beta.kalman.steps import (
     FASTMATH,
     loglik_term,
@@ -38,7 +38,8 @@ from bayes_beta.kalman.steps import (
     update,
 )
 
-__all__ = ["filter_pass", "loglik_draws", "path_pass", "propagate_draws", "smoother_pass"]
+__all__ = ["filter_pass", "garch_variances", "innovation_draws", "loglik_draws", "path_pass",
+           "propagate_draws", "smoother_pass"]
 
 _KERNEL = {"cache": True, "error_model": "numpy", "fastmath": FASTMATH}
 
@@ -182,3 +183,45 @@ def _loglik(y, H, T, Q_sqrt, r_sqrt, b0, P0, c, K):
 def loglik_draws(y, H, T, Q_sqrt, r_sqrt, b0, P0, c):
     """``l_t`` (S, n) of every draw: the filter alone (shapes as in :func:`propagate_draws`)."""
     return _loglik(y, H, T, Q_sqrt, r_sqrt, b0, P0, c, H.shape[1])
+
+
+@njit(cache=True, parallel=True, error_model="numpy", fastmath=FASTMATH)
+def _garch(y, H, T, Q_sqrt, garch, b0, P0, c, K):
+    literally(K)
+    S = T.shape[0]
+    out = np.empty((S, H.shape[0]))
+    for s in prange(S):
+        Q = Q_sqrt[s] @ Q_sqrt[s].T
+        params = (garch[s, 0], garch[s, 1], garch[s, 2], garch[s, 3])
+        out[s] = variances(y, H, T[s], Q, params, b0[s], P0[s], c[s : s + 1], K)
+    return out
+
+
+def garch_variances(y, H, T, Q_sqrt, garch, b0, P0, c):
+    """``r_t`` (S, n) of every draw's GARCH recursion on the data (``garch`` (S, 4): omega,
+    alpha, gamma, r0; other shapes as in :func:`propagate_draws`)."""
+    return _garch(y, H, T, Q_sqrt, garch, b0, P0, c, H.shape[1])
+
+
+@njit(cache=True, parallel=True, error_model="numpy", fastmath=FASTMATH)
+def _innovations(y, H, T, Q_sqrt, r_sqrt, b0, P0, c, K):
+    literally(K)
+    S, n = T.shape[0], H.shape[0]
+    v, S_t = np.empty((S, n)), np.empty((S, n))
+    for s in prange(S):
+        st = _stores(n, K)
+        beta_filt, var_filt, loglik = np.empty((n, K)), np.empty((n, K)), np.empty(n)
+        filter_pass(y, H, T[s], Q_sqrt[s] @ Q_sqrt[s].T, r_sqrt[s] * r_sqrt[s], b0[s], P0[s],
+                    c[s], st, beta_filt, var_filt, loglik, K)
+        u, S_s, obs = st[3], st[4], st[5]
+        for t in range(n):
+            v[s, t] = u[t] * S_s[t] if obs[t] else np.nan
+            S_t[s, t] = S_s[t] if obs[t] else np.nan
+    return v, S_t
+
+
+def innovation_draws(y, H, T, Q_sqrt, r_sqrt, b0, P0, c):
+    """One-step innovations ``v_t = y_t - H_t beta_pred`` and their variances
+    ``S_t = H_t P_pred H_t' + r_t``, (S, n) each, NaN where the update was skipped (shapes as in
+    :func:`propagate_draws`)."""
+    return _innovations(y, H, T, Q_sqrt, r_sqrt, b0, P0, c, H.shape[1])

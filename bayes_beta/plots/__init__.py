@@ -7,6 +7,7 @@ from bayes_beta.plots.exposures import (
     plot_filtered_smoothed,
     plot_posterior_prior,
     plot_two_bands,
+    plot_volatility,
 )
 
 __all__ = [
@@ -17,4 +18,5 @@ __all__ = [
     "plot_noise_forest",
     "plot_posterior_prior",
     "plot_two_bands",
+    "plot_volatility",
 ]

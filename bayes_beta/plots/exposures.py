@@ -122,3 +122,21 @@ def plot_posterior_prior(posterior: dict, prior: dict, labels: dict):
     axes[0][0].legend(fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def plot_volatility(bands, title: str = ""):
+    """Nested bands (widest first) of the observation volatility over time, and the median.
+
+    ``bands`` are Datasets of :meth:`bayes_beta.Fit.volatility` (dims ``time``)."""
+    fig, ax = plt.subplots(1, 1, figsize=(10, 3.0))
+    t = bands[0]["time"].values
+    for b, a in zip(bands, [0.2 + 0.25 * i for i in range(len(bands))], strict=True):
+        ax.fill_between(t, b["lower"], b["upper"], color="tab:red", alpha=a, lw=0,
+                        label=f"{b.attrs['prob']:.0%} band")
+    ax.plot(t, bands[-1]["median"], color="darkred", lw=1.0, label="median")
+    ax.set_ylabel("volatility" + (" (annualised)" if bands[0].attrs.get("annualized") else ""))
+    ax.legend(loc="upper left", fontsize=8, ncol=len(bands) + 1)
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig

@@ -147,7 +147,8 @@ def comparison_report(cmp, title: str | None = None) -> Report:
 
 def fit_report(fit, title: str | None = None, prob: float = 0.9, prefix: str = "") -> Report:
     """A short report of one fit: summary, variance split, sampler warnings, two figures
-    (named ``<prefix>exposures`` and ``<prefix>filtered_vs_smoothed``)."""
+    (named ``<prefix>exposures`` and ``<prefix>filtered_vs_smoothed``), a third
+    (``<prefix>volatility``) and the one-step predictive checks when the volatility moves."""
     import matplotlib.pyplot as plt
 
     d = fit.design
@@ -166,6 +167,16 @@ def fit_report(fit, title: str | None = None, prob: float = 0.9, prefix: str = "
     rep.figure(f"{prefix}exposures", fit.plot_exposures(), "Smoothed exposure fan chart")
     rep.figure(f"{prefix}filtered_vs_smoothed", fit.plot_filtered_vs_smoothed(prob),
                "Real-time (filtered) and smoothed bands")
+    if fit.options.volatility != "constant":
+        from bayes_beta.evaluate.innovations import predictive_checks
+
+        rep.heading(f"Observation volatility ({fit.options.volatility})")
+        rep.text("One-step predictive checks (bayes_beta.predictive_checks): kurtosis (3 if "
+                 "Gaussian) and Ljung-Box over 6 lags (95% point 12.6) of the standardised "
+                 "innovations' squares, 90% interval coverage, in-sample log score.")
+        rep.table(pd.DataFrame([predictive_checks(fit).summary()]))
+        rep.figure(f"{prefix}volatility", fit.plot_volatility(),
+                   "Annualised observation volatility sqrt(R_t)")
     if fit.problems:
         rep.heading("Sampler warnings")
         for p in fit.problems:

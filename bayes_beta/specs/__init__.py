@@ -1,15 +1,23 @@
 """The specs layer: what a model is, as validated frozen data.
 
 :class:`StateSpace` (the model matrices), :class:`PriorVariant` / :class:`NoisePrior` (priors
-on the noise scales), :class:`ModelOptions` (dynamics, likelihood) and :class:`ModelSpec`
+on the noise scales, :class:`VolatilityPrior` on moving volatility), :class:`ModelOptions`
+(dynamics, likelihood, observation volatility) and :class:`ModelSpec`
 (TOML model files naming data, model and prior variants). No PyMC here: the Bayesian layer
 turns these into PyMC variables.
 """
 
 from bayes_beta.specs.modelfile import LfoSettings, ModelSpec, Sampling
-from bayes_beta.specs.options import DYNAMICS, LIKELIHOODS, ModelOptions
+from bayes_beta.specs.options import DYNAMICS, LIKELIHOODS, VOLATILITIES, ModelOptions
 from bayes_beta.specs.parse import load_spec, spec_from_dict
-from bayes_beta.specs.priors import FAMILIES, PRIOR_VARIANTS, NoisePrior, PriorVariant, get_variant
+from bayes_beta.specs.priors import (
+    FAMILIES,
+    PRIOR_VARIANTS,
+    NoisePrior,
+    PriorVariant,
+    VolatilityPrior,
+    get_variant,
+)
 from bayes_beta.specs.sources import DataSources
 from bayes_beta.specs.statespace import StateSpace, check_psd, psd_factor
 
@@ -18,6 +26,7 @@ __all__ = [
     "FAMILIES",
     "LIKELIHOODS",
     "PRIOR_VARIANTS",
+    "VOLATILITIES",
     "DataSources",
     "LfoSettings",
     "ModelOptions",
@@ -26,6 +35,7 @@ __all__ = [
     "PriorVariant",
     "Sampling",
     "StateSpace",
+    "VolatilityPrior",
     "check_psd",
     "get_variant",
     "load_spec",

@@ -10,6 +10,8 @@ and the fix. The format is documented in ``models/README.md``; in short::
     start = "1990-01-01"            # optional, inclusive
     target = "Util"
     factors = ["Mkt-RF", "d10y"]
+    volatility = "garch"            # optional: "garch" (default), "constant", "stochastic",
+                                    # "student_t", or "known" with variance_multiplier = "<col>"
     [sampling]                      # draws, tune, chains, seed, target_accept
     [compare]                       # lfo ("approx" | "exact"), min_train, k_threshold
     [priors.default]                # any number of [priors.<name>] tables
@@ -32,7 +34,7 @@ from bayes_beta.data.datasets import FREQUENCIES
 from bayes_beta.data.design import INITIAL_RULES
 from bayes_beta.errors import BayesBetaError, SpecError
 from bayes_beta.specs.messages import fail, hint
-from bayes_beta.specs.options import DYNAMICS, ModelOptions
+from bayes_beta.specs.options import DEFAULT_VOLATILITY, DYNAMICS, VOLATILITIES, ModelOptions
 from bayes_beta.specs.priors import PRIOR_VARIANTS, PriorVariant
 from bayes_beta.specs.sources import DataSources, assemble, check_data
 
@@ -49,7 +51,7 @@ class Sampling:
     tune: int = 1000
     chains: int = 4
     seed: int | None = None
-    target_accept: float = 0.8
+    target_accept: float | None = None  # None: the model's default (ModelOptions)
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,8 @@ class ModelSpec:
     dynamics: str = "random_walk"
     initial: str = "ols"
     init_window: int | None = None
+    volatility: str = DEFAULT_VOLATILITY
+    variance_multiplier: str | None = None  # the column of variance multipliers ("known")
     sampling: Sampling = field(default_factory=Sampling)
     compare: LfoSettings = field(default_factory=LfoSettings)
     priors: tuple[PriorVariant, ...] = tuple(PRIOR_VARIANTS.values())
@@ -112,16 +116,17 @@ class ModelSpec:
     def model_kwargs(self) -> dict:
         """Keyword arguments of :func:`bayes_beta.fit` that describe the model."""
         return {"intercept": self.intercept, "dynamics": self.dynamics,
-                "initial": self.initial, "init_window": self.init_window}
+                "initial": self.initial, "init_window": self.init_window,
+                "volatility": self.volatility, "variance_multiplier": self.variance_multiplier}
 
     def design_kwargs(self) -> dict:
         """Keyword arguments of :func:`bayes_beta.make_design` (the model's data settings)."""
         return {"intercept": self.intercept, "initial": self.initial,
-                "init_window": self.init_window}
+                "init_window": self.init_window, "multiplier": self.variance_multiplier}
 
     def options(self) -> ModelOptions:
-        """The model options (dynamics) of the spec."""
-        return ModelOptions(dynamics=self.dynamics)
+        """The model options (dynamics, volatility) of the spec."""
+        return ModelOptions(dynamics=self.dynamics, volatility=self.volatility)
 
     def sampling_kwargs(self) -> dict:
         return dataclasses.asdict(self.sampling)
@@ -154,6 +159,15 @@ def _check_model(spec: ModelSpec) -> None:
              hint(spec.frequency, FREQUENCIES))
     if spec.dynamics not in DYNAMICS:
         fail(p, "dynamics", f"unknown dynamics {spec.dynamics!r};", hint(spec.dynamics, DYNAMICS))
+    if spec.volatility not in VOLATILITIES:
+        fail(p, "volatility", f"unknown volatility model {spec.volatility!r};",
+             hint(spec.volatility, VOLATILITIES))
+    if (spec.volatility == "known") != (spec.variance_multiplier is not None):
+        fail(p, "variance_multiplier", "is needed by, and only by, volatility = \"known\".",
+             'set both, e.g. volatility = "known" and variance_multiplier = "rv".')
+    if spec.variance_multiplier is not None and isinstance(spec.data, DataSources):
+        fail(p, "variance_multiplier", "needs data from one table (a CSV or shipped dataset).",
+             "add the multiplier column to a CSV at the spec's frequency.")
     rules = INITIAL_RULES[:3]  # a start given as (b0, P0) is for code, not files
     if spec.initial not in rules:
         fail(p, "initial", f"unknown initial-state rule {spec.initial!r};",
@@ -176,7 +190,7 @@ def _check_sampling(p, s: Sampling, c: LfoSettings) -> None:
         value = getattr(s, key)
         if not isinstance(value, int) or isinstance(value, bool) or value < (key != "tune"):
             fail(p, f"sampling.{key}", f"must be a positive integer; got {value!r}.")
-    if not 0 < s.target_accept < 1:
+    if s.target_accept is not None and not 0 < s.target_accept < 1:
         fail(p, "sampling.target_accept", f"must be in (0, 1); got {s.target_accept!r}.")
     if c.lfo not in LFO_METHODS:
         fail(p, "compare.lfo", f"unknown method {c.lfo!r};", hint(c.lfo, LFO_METHODS))

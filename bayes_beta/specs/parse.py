@@ -14,15 +14,17 @@ from pathlib import Path
 from bayes_beta.errors import SpecError
 from bayes_beta.specs.messages import fail, hint
 from bayes_beta.specs.modelfile import LfoSettings, ModelSpec, Sampling
-from bayes_beta.specs.priors import PRIOR_VARIANTS, NoisePrior, PriorVariant
+from bayes_beta.specs.priors import PRIOR_VARIANTS, NoisePrior, PriorVariant, VolatilityPrior
 from bayes_beta.specs.sources import DataSources
 
 __all__ = ["load_spec", "spec_from_dict"]
 
 TOP_KEYS = ("name", "description", "data", "frequency", "start", "end", "target", "factors",
-            "intercept", "dynamics", "initial", "init_window", "sampling", "compare", "priors")
+            "intercept", "dynamics", "initial", "init_window", "volatility",
+            "variance_multiplier", "sampling", "compare", "priors")
 VARIANT_KEYS = ("base", "description", "state", "obs", "correlated", "lkj_eta", "phi_alpha",
-                "phi_beta")
+                "phi_beta", "volatility")
+VOLATILITY_KEYS = tuple(f.name for f in dataclasses.fields(VolatilityPrior))
 NOISE_KEYS = tuple(f.name for f in dataclasses.fields(NoisePrior))
 
 
@@ -44,23 +46,44 @@ def _unknown(path, table: dict, allowed, prefix: str) -> None:
             fail(path, f"{prefix}{key}", "unknown key;", hint(key, allowed))
 
 
-def _noise(path, key, table, base: NoisePrior) -> NoisePrior:
-    _typed(path, key, table, dict, 'a table such as { family = "halfnormal", scale = 0.25 }')
-    _unknown(path, table, NOISE_KEYS, f"{key}.")
-    values = {}
-    for k, v in table.items():
-        if k == "family":
-            values[k] = _typed(path, f"{key}.{k}", v, str, "a string")
-        elif k == "scale" and isinstance(v, list):  # one per factor
-            for x in v:
-                _typed(path, f"{key}.{k}", x, (int, float), "a number or a list of numbers")
-            values[k] = tuple(float(x) for x in v)
-        else:
-            values[k] = float(_typed(path, f"{key}.{k}", v, (int, float), "a number"))
+def _numbers(path, key, value, what) -> tuple[float, ...]:
+    for x in value:
+        _typed(path, key, x, (int, float), what)
+    return tuple(float(x) for x in value)
+
+
+def _replace(path, key, table, base, keys, example: str, parse):
+    """``base`` with the keys of the inline ``table`` changed, each read by ``parse``."""
+    _typed(path, key, table, dict, f"a table such as {example}")
+    _unknown(path, table, keys, f"{key}.")
+    values = {k: parse(f"{key}.{k}", k, v) for k, v in table.items()}
     try:
         return dataclasses.replace(base, **values)
     except SpecError as err:
         fail(path, key, str(err))
+
+
+def _noise(path, key, table, base: NoisePrior) -> NoisePrior:
+    def parse(where, k, v):
+        if k == "family":
+            return _typed(path, where, v, str, "a string")
+        if k == "scale" and isinstance(v, list):  # one per factor
+            return _numbers(path, where, v, "a number or a list of numbers")
+        return float(_typed(path, where, v, (int, float), "a number"))
+
+    return _replace(path, key, table, base, NOISE_KEYS,
+                    '{ family = "halfnormal", scale = 0.25 }', parse)
+
+
+def _volatility(path, key, table, base: VolatilityPrior) -> VolatilityPrior:
+    def parse(where, k, v):
+        if isinstance(getattr(base, k), tuple):  # a pair of distribution parameters
+            _typed(path, where, v, list, "two numbers, e.g. [20, 1.5]")
+            return _numbers(path, where, v, "two numbers")
+        return float(_typed(path, where, v, (int, float), "a number"))
+
+    return _replace(path, key, table, base, VOLATILITY_KEYS,
+                    "{ half_life = 0.5, vol_of_vol = 1.0 }", parse)
 
 
 def _variant(path, name: str, table) -> PriorVariant:
@@ -77,6 +100,9 @@ def _variant(path, name: str, table) -> PriorVariant:
     for k in ("state", "obs"):
         if k in table:
             changes[k] = _noise(path, f"{key}.{k}", table[k], getattr(base, k))
+    if "volatility" in table:
+        changes["volatility"] = _volatility(path, f"{key}.volatility", table["volatility"],
+                                            base.volatility)
     _typed(path, f"{key}.correlated", table.get("correlated"), bool, "true or false")
     _typed(path, f"{key}.description", table.get("description"), str, "a string")
     for k in ("correlated", "lkj_eta", "phi_alpha", "phi_beta"):
@@ -139,7 +165,7 @@ def spec_from_dict(d: dict, path=None) -> ModelSpec:
     priors = (tuple(_variant(path, n, t) for n, t in priors_table.items())
               if priors_table else tuple(PRIOR_VARIANTS.values()))
     opts = {k: d[k] for k in ("frequency", "intercept", "dynamics", "initial", "init_window",
-                              "description") if k in d}
+                              "volatility", "variance_multiplier", "description") if k in d}
     return ModelSpec(name=d["name"], data=_data(path, d["data"]), target=d["target"],
                      factors=tuple(factors), start=_date(d.get("start")), end=_date(d.get("end")),
                      priors=priors, path=path, **sections, **opts)

@@ -64,9 +64,12 @@ class VolatilityPrior:
     """Priors of the moving-volatility models (``volatility`` other than ``"constant"``).
 
     - ``"stochastic"``: ``log R_t = 2 log(level sd(y)) + l + x_t``, ``l ~ N(0, level_sd)``,
-      ``x`` a stationary AR(1) with persistence ``~ Beta(*persistence)`` and shock sd
-      ``~ HalfNormal(vol_of_vol)`` per square-root year (divided by ``sqrt(steps per year)``
-      per step);
+      ``x`` a stationary AR(1) whose half-life in years is ``~ LogNormal(log(half_life),
+      half_life_sd)`` (persistence per step ``2^(-1 / (half-life x steps per year))``, so the
+      prior means the same for daily, weekly or monthly data and keeps away from a unit root)
+      and whose shock sd is ``~ HalfNormal(vol_of_vol)`` per square-root year (divided by
+      ``sqrt(steps per year)`` per step). The half-life prior (median 0.5 years, 95% within
+      0.19-1.3 years) spans the persistence of equity volatility at daily to monthly steps;
     - ``"garch"``: the long-run sd takes the variant's ``obs`` prior; ``alpha + gamma ~
       Beta(*persistence)``, ``alpha / (alpha + gamma) ~ Beta(*garch_share)``;
     - ``"student_t"``: ``nu - 2 ~ Gamma(*nu)`` (shape, rate: mean 22 by default).
@@ -74,6 +77,8 @@ class VolatilityPrior:
 
     level: float = 0.7
     level_sd: float = 1.0
+    half_life: float = 0.5
+    half_life_sd: float = 0.5
     persistence: tuple[float, float] = (20.0, 1.5)
     vol_of_vol: float = 1.0
     garch_share: tuple[float, float] = (2.0, 8.0)
@@ -86,7 +91,7 @@ class VolatilityPrior:
                 raise SpecError(f"VolatilityPrior.{name} must be two positive numbers; got "
                                 f"{getattr(self, name)!r}.")
             object.__setattr__(self, name, value)
-        for name in ("level", "level_sd", "vol_of_vol"):
+        for name in ("level", "level_sd", "half_life", "half_life_sd", "vol_of_vol"):
             if not (np.isfinite(getattr(self, name)) and getattr(self, name) > 0):
                 raise SpecError(f"VolatilityPrior.{name} must be positive; got "
                                 f"{getattr(self, name)!r}.")

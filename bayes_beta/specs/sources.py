@@ -104,15 +104,24 @@ def assemble(spec) -> pd.DataFrame:
     cols = [spec.target, *spec.factors]
     if not isinstance(spec.data, DataSources):
         df = _read(spec, spec.data, spec.frequency)
+        mult = spec.variance_multiplier
+        if mult is not None:
+            _column(spec, {str(spec.data): df}, mult, "variance_multiplier")
+            cols.append(mult)
         if is_csv(spec.data) and spec.frequency == "weekly" and _spacing_days(df.index) < 5:
+            if mult is not None:
+                fail(spec.path, "variance_multiplier", f"{spec.data!r} is daily and its "
+                     "multipliers cannot be made weekly by compounding.",
+                     "give weekly rows with weekly multipliers.")
             df = _weekly(df, rf="RF" if "RF" in df.columns else None)
         elif is_csv(spec.data) and spec.frequency == "daily" and _spacing_days(df.index) >= 5:
             fail(
                 spec.path, "frequency", f"{spec.data!r} is not daily.", 'use frequency = "weekly".'
             )
-        for i, col in enumerate(cols):
+        for i, col in enumerate(cols[: 1 + len(spec.factors)]):
             _column(spec, {str(spec.data): df}, col, "target" if i == 0 else "factors")
-        return df[cols].dropna().copy()
+        # a missing multiplier is an error of the design, not a row to drop silently
+        return df[cols].dropna(subset=[spec.target, *spec.factors]).copy()
     src = spec.data
     frames = {"returns": _read(spec, src.returns, "daily")}
     if src.factors:

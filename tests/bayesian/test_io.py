@@ -28,9 +28,9 @@ def test_round_trip_is_exact_and_keeps_the_options(small_fit, tmp_path):
     small_fit.save(tmp_path / "f.nc")
     loaded = bb.load_fit(tmp_path / "f.nc")
     assert loaded == small_fit
-    other = dataclasses.replace(small_fit, options=bb.ModelOptions("mean_reverting", "scan"))
+    other = dataclasses.replace(small_fit, options=bb.ModelOptions("mean_reverting", "scan", "constant"))
     other.save(tmp_path / "other.nc")
-    assert bb.load_fit(tmp_path / "other.nc").options == bb.ModelOptions("mean_reverting", "scan")
+    assert bb.load_fit(tmp_path / "other.nc").options == bb.ModelOptions("mean_reverting", "scan", "constant")
     assert loaded.design.target == "fund/A"
     xr.testing.assert_identical(loaded.bands(0.8), small_fit.bands(0.8))
     assert loaded.tree.attrs["bayes_beta_schema"] == 2
@@ -102,7 +102,7 @@ def test_newer_format_is_refused_and_the_older_one_loads(small_fit, tmp_path):
 
     _rewrite(src, tmp_path / "v1.nc", to_v1)
     old = bb.load_fit(tmp_path / "v1.nc")
-    assert old.options == bb.ModelOptions("mean_reverting", "fused")
+    assert old.options == bb.ModelOptions("mean_reverting", "fused", "constant")
     np.testing.assert_array_equal(old.tree["exposures"]["path"], small_fit.tree["exposures"]["path"])
 
 

@@ -30,7 +30,8 @@ def test_fused_and_scan_likelihoods_agree():
                {"initial": "prior"}):
         logps = []
         for likelihood in ("fused", "scan"):
-            model = bb.build_model(df, "y", ["a", "b"], likelihood=likelihood, **kw)
+            model = bb.build_model(df, "y", ["a", "b"], likelihood=likelihood,
+                                   volatility="constant", **kw)
             ops = {type(v.owner.op).__name__ for v in ancestors([model.logp()]) if v.owner}
             assert ("KalmanLoglikValueGrad" in ops) == (likelihood == "fused"), ops
             assert ("Scan" in ops) == (likelihood == "scan"), ops

@@ -32,7 +32,7 @@ def test_any_change_of_structure_gives_a_new_key():
         bb.build_model(df, "y", ["a", "b"], dynamics="mean_reverting"),
         bb.build_model(df, "y", ["a", "b"], initial="prior"),
         bb.build_model(df, "y", ["a"]),
-        bb.build_model(df, "y", ["a", "b"], likelihood="scan"),
+        bb.build_model(df, "y", ["a", "b"], likelihood="scan", volatility="constant"),
     ]
     extended = bb.build_model(df, "y", ["a", "b"])
     with extended:

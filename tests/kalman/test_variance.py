@@ -165,3 +165,60 @@ def test_ar1_path_and_its_gradient():
     numba_grad = pytensor.function([zz], pytensor.grad((ar1_path(zz, phi, sigma) * g).sum(), zz),
                                    mode="NUMBA")(z)
     np.testing.assert_allclose(numba_grad, zb, rtol=1e-12)
+
+
+def _scan_loglik(y, H, T, Q, r, b0, P0, c, garch: bool):
+    """A pytensor scan reference (Joseph form, NaN steps skipped): ``r`` a vector of per-step
+    variances, or for GARCH ``(omega, alpha, gamma, r0)`` with ``r_t`` carried by the scan."""
+    o = pt.as_tensor(np.isfinite(y) & np.isfinite(H).all(1), dtype="float64")
+    y_c, H_c = pt.as_tensor(np.nan_to_num(y)), pt.as_tensor(np.nan_to_num(H))
+    K = H.shape[1]
+
+    def step(y_t, h, o_t, *carry):
+        if garch:
+            b, P, r_prev, v2, first = carry[:5]
+            omega, alpha, gamma, r0 = r
+            r_t = pt.switch(first, r0, omega + alpha * v2 + gamma * r_prev)
+        else:
+            r_t, b, P = carry[:3]
+        b = T * b + c
+        P = T[:, None] * P * T[None, :] + Q
+        Ph = P @ h
+        S = h @ Ph + r_t
+        v = y_t - h @ b
+        k = Ph / S
+        IKh = pt.eye(K) - pt.outer(k, h)
+        b_new = pt.switch(o_t, b + k * v, b)
+        P_new = pt.switch(o_t, IKh @ P @ IKh.T + r_t * pt.outer(k, k), P)
+        ll = o_t * -0.5 * (np.log(2 * np.pi) + pt.log(S) + v * v / S)
+        if garch:
+            return b_new, P_new, r_t, pt.switch(o_t, v * v, r_t), pt.constant(0.0, dtype="float64"), ll
+        return b_new, P_new, ll
+
+    if garch:
+        outs = pytensor.scan(step, sequences=[y_c, H_c, o],
+                             outputs_info=[b0, P0, *(pt.constant(x, dtype="float64") for x in (0.0, 0.0, 1.0)), None], return_updates=False)
+    else:
+        outs = pytensor.scan(step, sequences=[y_c, H_c, o, r], outputs_info=[b0, P0, None],
+                             return_updates=False)
+    return outs[-1].sum()
+
+
+@pytest.mark.parametrize("noise", ["steps", "garch"])
+def test_op_equals_the_scan_reference_in_value_and_gradient(noise):
+    y, H, v = _case(n=25)
+    r_value = np.exp(np.random.default_rng(4).normal(size=len(y))) if noise == "steps" else \
+        np.array([0.2, 0.15, 0.6, 0.9])
+    T, r, b0 = (pt.vector(name, dtype="float64") for name in ("T", "r", "b0"))
+    Q = pt.matrix("Q", dtype="float64")
+    rr = r if noise == "steps" else tuple(r[i] for i in range(4))
+    fused = kalman_loglik_sum(y, H, T, Q, rr, b0, v["P0"], v["c"], T_diag=True, noise=noise)
+    scan = _scan_loglik(y, H, T, Q, rr, b0, v["P0"], v["c"], noise == "garch")
+    wrt = [T, Q, r, b0]
+    vals = [pytensor.function(wrt, [out, *pytensor.grad(out, wrt)])(v["T"], v["Q"], r_value,
+                                                                     v["b0"])
+            for out in (fused, scan)]
+    for out in vals:  # Q is symmetric: compare the gradient along symmetric directions
+        out[2] = (out[2] + out[2].T) / 2
+    for a, b in zip(*vals, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)

@@ -20,3 +20,45 @@ def tagged(nb, tag: str):
     cells = [c for c in nb.cells if tag in c.get("metadata", {}).get("tags", [])]
     assert len(cells) == 1, f"expected one cell tagged {tag!r}, found {len(cells)}"
     return cells[0]
+
+
+def stored_clean(path):
+    """The notebook at ``path``, checked: valid, python3 kernel, stored without outputs, its
+    parameters cell reading the :data:`SMALL` variables."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, cell.source[:80]
+    params = tagged(nb, "parameters").source
+    for name in SMALL:
+        assert name in params
+    return nb
+
+
+def executed(path, monkeypatch, tmp_path):
+    """The notebook run with the :data:`SMALL` settings in ``tmp_path``; every code cell ran
+    without error and the parameters reached the kernel."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    for key, value in SMALL.items():
+        monkeypatch.setenv(key, value)
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, kernel_name="python3", timeout=600,  # per cell
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    code_cells = [c for c in nb.cells if c.cell_type == "code"]
+    errors = [o for c in code_cells for o in c.outputs if o["output_type"] == "error"]
+    assert not errors, errors
+    assert all(c.execution_count is not None for c in code_cells)
+    assert "draws=100, tune=150, chains=2" in cell_text(tagged(nb, "parameters"))
+    return nb
+
+
+def figures(nb) -> int:
+    """How many PNG figures the code cells displayed."""
+    return sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code"
+               for o in c.outputs if o["output_type"] == "display_data")

@@ -106,13 +106,41 @@ def test_csv_data_relative_to_the_spec_is_compounded_weekly(tmp_path):
     np.testing.assert_allclose(daily.to_numpy(), df.to_numpy())
 
 
+def test_volatility_keys_reach_the_model(tmp_path):
+    rng = np.random.default_rng(0)
+    idx = pd.date_range("2020-01-03", periods=120, freq="W-FRI", name="Date")
+    df = pd.DataFrame(rng.normal(0, 0.01, size=(120, 2)), index=idx, columns=["fund", "mkt"])
+    df["rv"] = rng.uniform(0.5, 2.0, 120)
+    df.to_csv(tmp_path / "fund.csv")
+    path = write(tmp_path, 'name = "k"\ndata = "fund.csv"\ntarget = "fund"\nfactors = ["mkt"]\n'
+                 'volatility = "known"\nvariance_multiplier = "rv"\n[priors.sv]\n'
+                 "volatility = { half_life = 1.0, persistence = [10, 2] }\n")
+    spec = load_spec(path)
+    assert spec.options().volatility == "known" and spec.sampling.target_accept is None
+    v = spec.variant("sv").volatility
+    assert (v.half_life, v.persistence, v.vol_of_vol) == (1.0, (10.0, 2.0), 1.0)
+    data = spec.load_data()
+    assert list(data.columns) == ["fund", "mkt", "rv"]
+    np.testing.assert_allclose(data["rv"], df["rv"])
+    design = bb.make_design(data, "fund", ["mkt"], **spec.design_kwargs())
+    np.testing.assert_allclose(design.multiplier, df["rv"])
+    assert spec.with_(volatility="stochastic", variance_multiplier=None).options().volatility \
+        == "stochastic"
+    # a missing multiplier is not dropped with its row: the design names the column
+    df.loc[df.index[40], "rv"] = np.nan
+    df.to_csv(tmp_path / "fund.csv")
+    with pytest.raises(bb.DataError, match="'rv'.*row 40"):
+        bb.make_design(spec.load_data(), "fund", ["mkt"], **spec.design_kwargs())
+
+
 def test_with_revalidates_and_fit_kwargs():
     spec = load_spec(MODELS / "utilities_rates.toml")
     assert spec.with_(start="2010").load_data().index[0].year == 2010
     with pytest.raises(bb.SpecError, match="frequency"):
         spec.with_(frequency="monthly")
     assert spec.model_kwargs() == {"intercept": False, "dynamics": "random_walk",
-                                   "initial": "ols", "init_window": None}
+                                   "initial": "ols", "init_window": None,
+                                   "volatility": "garch", "variance_multiplier": None}
     assert spec.sampling_kwargs()["draws"] == 1000
 
 
@@ -168,6 +196,22 @@ INVALID = {
                             ["priors.a.correlated: must be true or false"]),
     "lkj eta negative": (BASE + "[priors.a]\nlkj_eta = -1",
                          ["priors.a:", "lkj_eta must be positive"]),
+    "unknown volatility": (BASE + 'volatility = "stochastics"',
+                           ["volatility: unknown volatility model", "did you mean 'stochastic'"]),
+    "known without column": (BASE + 'volatility = "known"',
+                             ["variance_multiplier: is needed by, and only by"]),
+    "column without known": (BASE + 'variance_multiplier = "rv"',
+                             ["variance_multiplier: is needed by, and only by"]),
+    "known on a source table": (BASE.replace('"example"', '{ returns = "industries" }')
+                                + 'volatility = "known"\nvariance_multiplier = "rv"',
+                                ["variance_multiplier: needs data from one table"]),
+    "volatility prior unknown key": (BASE + "[priors.a]\nvolatility = { halflife = 1 }",
+                                     ["priors.a.volatility.halflife: unknown key",
+                                      "did you mean 'half_life'"]),
+    "volatility prior negative": (BASE + "[priors.a]\nvolatility = { vol_of_vol = -1 }",
+                                  ["priors.a.volatility:", "vol_of_vol must be positive"]),
+    "volatility prior pair": (BASE + "[priors.a]\nvolatility = { persistence = 3 }",
+                              ["priors.a.volatility.persistence: must be two numbers"]),
 }
 
 
