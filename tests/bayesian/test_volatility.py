@@ -109,12 +109,14 @@ def test_stochastic_volatility_recovers_the_path_and_the_drift(sv_case):
     _, r_t, beta, fit, _ = sv_case
     bands = fit.volatility(0.9, annualize=False)
     coverage = _coverage(bands, np.sqrt(r_t))
+    print(f"stochastic: 90% volatility bands cover {coverage:.1%} of the true path")
     assert 0.80 <= coverage <= 0.97, f"90% volatility bands cover {coverage:.1%}"
     summ = fit.summary(prob=0.94)
     for k, name in enumerate(("f1", "f2")):
         row = summ.loc[f"sigma_state[{name}]"]
         assert row.iloc[2] <= DRIFT[k] <= row.iloc[3], (name, row)
     exposure = _coverage(fit.bands(0.9), beta)
+    print(f"stochastic: 90% exposure bands cover {exposure:.1%} of the true path")
     assert 0.80 <= exposure <= 0.97, f"90% exposure bands cover {exposure:.1%}"
 
 
@@ -165,8 +167,15 @@ def test_garch_recovers_a_garch_path():
     fit = _fit(_frame(y, H), volatility="garch", initial=(np.array([1.0, -0.5]),
                                                           np.eye(2) * 1e-8))
     assert "volatility" in fit.tree["exposures"]
-    coverage = _coverage(fit.volatility(0.9, annualize=False), np.sqrt(r_t))
-    assert 0.80 <= coverage <= 1.0, f"90% GARCH volatility bands cover {coverage:.1%}"
+    bands = fit.volatility(0.9, annualize=False)
+    coverage = _coverage(bands, np.sqrt(r_t))
+    error = float(np.median(np.abs(np.log(bands["median"].values / np.sqrt(r_t)))))
+    print(f"GARCH: 90% volatility bands cover {coverage:.1%} of the true path; median "
+          f"|log error| of the median path {error:.3f}")
+    # given the parameters the GARCH path is a function of the data: its band is the parameter
+    # uncertainty alone, and covers the whole path or misses it in long stretches (no upper bound)
+    assert coverage >= 0.80, f"90% GARCH volatility bands cover {coverage:.1%}"
+    assert error < 0.1, error
     summ = fit.summary(prob=0.94)
     assert summ.loc["garch_alpha"].iloc[2] <= alpha <= summ.loc["garch_alpha"].iloc[3]
 
@@ -180,6 +189,7 @@ def test_constant_data_give_a_small_vol_of_vol_and_the_same_bands():
     assert vov < 0.35, f"vol-of-vol median {vov:.2f} per sqrt(year) on constant-variance data"
     width = lambda f: float((f.bands(0.9)["upper"] - f.bands(0.9)["lower"]).mean())  # noqa: E731
     ratio = width(sv) / width(constant)
+    print(f"constant data: vol-of-vol median {vov:.3f}, band width ratio {ratio:.3f}")
     assert 0.9 <= ratio <= 1.1, f"exposure band width ratio {ratio:.3f}"
 
 
