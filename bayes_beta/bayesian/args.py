@@ -51,7 +51,8 @@ def check_sampler_args(*, draws, tune, chains, seed, sampler, target_accept, pat
         "sampler": check_choice("sampler", sampler, SAMPLERS),
         "target_accept": None if target_accept is None
         else check_prob("target_accept", target_accept),
-        "path_draws": check_int("path_draws", path_draws, allow_none=True),
+        "path_draws": path_draws if path_draws == "all"
+        else check_int("path_draws", path_draws, allow_none=True),
     }
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 import xarray as xr
 
 from bayes_beta.bayesian import io, sampling
-from bayes_beta.bayesian.args import check_bands_args, check_sampler_args
+from bayes_beta.bayesian.args import check_bands_args, check_int, check_sampler_args
 from bayes_beta.bayesian.diagnostics import check_sampling, noise_var_names
 from bayes_beta.bayesian.model import Setup, model_from_design, model_setup
 from bayes_beta.bayesian.tree import assemble_tree
@@ -188,14 +188,14 @@ class Fit:
 
 
 def _sample(setup: Setup, model, *, draws, tune, chains, seed, sampler, progress, target_accept,
-            check, path_draws) -> Fit:
+            check, path_draws, cores=None) -> Fit:
     design, variant, options = setup
     groups = sampling.run(
         model, draws=draws, tune=tune, chains=chains, seed=seed, sampler=sampler,
         progress=progress,
         target_accept=options.target_accept if target_accept is None else target_accept,
         initial=sampling.initial_points(variant, design.K),
-        extra=(repr(variant), repr(options), design.initial, design.intercept))
+        extra=(repr(variant), repr(options), design.initial, design.intercept), cores=cores)
     tree = assemble_tree(groups, setup, model, seed=seed, sampler=sampler, path_draws=path_draws)
     problems = check_sampling(tree, warn=check) if check else []
     return Fit(tree, design, variant, options, problems)
@@ -203,12 +203,15 @@ def _sample(setup: Setup, model, *, draws, tune, chains, seed, sampler, progress
 
 def sample(model, *, draws: int = 1000, tune: int = 1000, chains: int = 4,
            seed: int | None = None, sampler: str = "nutpie", progress: bool = True,
-           target_accept: float | None = None, check: bool = True, path_draws: int | None = None) -> Fit:
+           target_accept: float | None = None, check: bool = True, path_draws: int | str | None = None) -> Fit:
     """Sample a model from :func:`bayes_beta.build_model` (possibly extended) into a :class:`Fit`.
 
     ``path_draws``: how many posterior draws (over all chains, evenly thinned) are propagated
-    to exposure paths; default all, capped (with a warning) so that one per-draw exposure array
-    stays under ``bayes_beta.bayesian.tree.PATH_VALUES_MAX`` values.
+    to exposure paths: by default about 1,000 (all when there are fewer; the bands' Monte Carlo
+    error is then 2% of a 90% band's width, see ``bayes_beta.bayesian.tree.PATH_DRAWS_AUTO``),
+    ``"all"`` for every draw; without an integer, capped (with a warning) so that one per-draw
+    exposure array stays under ``bayes_beta.bayesian.tree.PATH_VALUES_MAX`` values. The
+    posterior and the log-likelihood always keep every draw.
     """
     settings = check_sampler_args(draws=draws, tune=tune, chains=chains, seed=seed,
                                   sampler=sampler, target_accept=target_accept,
@@ -238,7 +241,8 @@ def fit(
     volatility: str = DEFAULT_VOLATILITY,
     variance_multiplier=None,
     check: bool = True,
-    path_draws: int | None = None,
+    path_draws: int | str | None = None,
+    cores: int | None = None,
 ) -> Fit:
     """Fit time-varying exposures of ``target`` on ``factors`` with NUTS and propagate them.
 
@@ -247,7 +251,9 @@ def fit(
     Sampler problems (divergences, r_hat > 1.01, low ESS, low BFMI) are warned about and kept
     in ``fit.problems``. The same ``seed`` gives the same fit. ``path_draws`` as in
     :func:`sample`. ``target_accept``: NUTS's target acceptance rate, by default 0.8, or 0.9
-    for ``volatility="stochastic"`` and ``"student_t"`` (``ModelOptions.target_accept``). Every argument is checked before any compilation or sampling.
+    for ``volatility="stochastic"`` and ``"student_t"`` (``ModelOptions.target_accept``).
+    ``cores``: threads that run the chains (default: all cores). Every argument is checked
+    before any compilation or sampling.
     """
     settings = check_sampler_args(draws=draws, tune=tune, chains=chains, seed=seed,
                                   sampler=sampler, target_accept=target_accept,
@@ -256,6 +262,8 @@ def fit(
     variant = get_variant(priors)
     design = make_design(df, target, factors, intercept=intercept, initial=initial,
                          init_window=init_window, units=units, multiplier=variance_multiplier)
+    if cores is not None:
+        settings["cores"] = check_int("cores", cores)
     return _sample(Setup(design, variant, options), model_from_design(design, variant, options),
                    progress=progress, check=check, **settings)
 
@@ -263,7 +271,7 @@ def fit(
 def fit_design(design: Design, variant: PriorVariant, options: ModelOptions | None = None, *,
                draws: int = 1000, tune: int = 1000, chains: int = 4, seed: int | None = None,
                sampler: str = "nutpie", progress: bool = True, target_accept: float | None = None,
-               check: bool = True, path_draws: int | None = None) -> Fit:
+               check: bool = True, path_draws: int | str | None = None) -> Fit:
     """:func:`fit` from a :class:`~bayes_beta.data.Design` already built (e.g. shared by the
     variants of a comparison); the compiled model is reused across designs of one shape."""
     settings = check_sampler_args(draws=draws, tune=tune, chains=chains, seed=seed,

@@ -29,7 +29,7 @@ from bayes_beta.errors import ArgumentError, DataError
 from bayes_beta.specs.options import ModelOptions
 from bayes_beta.specs.priors import PriorVariant
 
-__all__ = ["FitParts", "read_fit", "write_fit"]
+__all__ = ["FitParts", "atomic_write", "read_fit", "write_fit"]
 
 
 def _target(path) -> Path:
@@ -56,13 +56,19 @@ def write_fit(tree: xr.DataTree, problems, path, variant: PriorVariant,
                       prior_variant=json.dumps(variant.to_dict()),
                       model_options=json.dumps(options.to_dict()))
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as err:
+        atomic_write(path, lambda tmp: tree.to_netcdf(tmp, engine="h5netcdf"))
+    except PermissionError as err:
         raise DataError(f"Cannot write to {str(path.parent)!r}: {err.strerror}. Choose a "
                         "folder you can write to.") from err
+
+
+def atomic_write(path: Path, write) -> None:
+    """Call ``write(tmp)`` on a temporary file next to ``path``, then rename it over ``path``:
+    a failed write leaves any earlier file intact and no partial file behind."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
-        tree.to_netcdf(tmp, engine="h5netcdf")
+        write(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

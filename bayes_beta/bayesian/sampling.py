@@ -25,6 +25,8 @@ __all__ = ["SAMPLERS", "compile_model", "initial_points", "model_data", "run"]
 SAMPLERS = ("nutpie", "pymc")
 _COMPILED: OrderedDict[str, object] = OrderedDict()  # nutpie models compiled in this process
 _COMPILED_MAX = 16
+#: nutpie compilations in this process (a worker of ``fit_many`` reports it per fund).
+COMPILES = [0]
 
 
 def initial_points(variant, K: int) -> dict:
@@ -70,6 +72,7 @@ def compile_model(model: pm.Model, initial: dict | None = None, extra=()):
         _COMPILED.move_to_end(key)
         return _COMPILED[key]
     compiled = nutpie.compile_pymc_model(model, backend="numba", initial_points=initial or None)
+    COMPILES[0] += 1
     _COMPILED[key] = compiled
     while len(_COMPILED) > _COMPILED_MAX:
         _COMPILED.popitem(last=False)
@@ -92,7 +95,7 @@ def _set_data(model: pm.Model, values: dict) -> None:
         var.set_value(np.array(values[var.name], dtype=var.dtype))
 
 
-def _run_pymc(model, data, *, draws, tune, chains, seed, progress, target_accept):
+def _run_pymc(model, data, *, draws, tune, chains, seed, progress, target_accept, cores):
     old = model_data(model)
     _set_data(model, data)
     try:
@@ -100,7 +103,7 @@ def _run_pymc(model, data, *, draws, tune, chains, seed, progress, target_accept
             return pm.sample(draws=draws, tune=tune, chains=chains, random_seed=seed,
                              progressbar=progress, nuts_sampler="pymc",
                              compute_convergence_checks=False, target_accept=target_accept,
-                             cores=min(chains, 2))
+                             cores=min(chains, cores or 2))
     finally:
         _set_data(model, old)
 
@@ -118,23 +121,27 @@ def run(
     data: dict | None = None,
     initial: dict | None = None,
     extra=(),
+    cores: int | None = None,
 ) -> dict[str, xr.Dataset]:
     """NUTS on ``model`` with its data (``data`` replaces some of them for this run only).
 
     nutpie (numba backend, compiled once per structure) by default, PyMC's own NUTS with
     ``sampler="pymc"``. ``initial``: starting values nutpie cannot make; ``extra``: what else
-    tells compiled forms apart. Returns the ``posterior`` and ``sample_stats`` Datasets.
+    tells compiled forms apart; ``cores``: threads running chains (default: all cores).
+    Returns the ``posterior`` and ``sample_stats`` Datasets.
     """
     if sampler not in SAMPLERS:
         raise SpecError(f"sampler must be one of {SAMPLERS}; got {sampler!r}.")
     values = model_data(model, data)
     if sampler == "pymc":
         tree = _run_pymc(model, values, draws=draws, tune=tune, chains=chains, seed=seed,
-                         progress=progress, target_accept=target_accept)
+                         progress=progress, target_accept=target_accept, cores=cores)
         return _groups(tree, model)
     import nutpie
 
     compiled = compile_model(model, initial, extra).with_data(**values)
+    threads = {} if cores is None else {"cores": int(cores)}
     tree = nutpie.sample(compiled, draws=draws, tune=tune, chains=chains, seed=seed,
-                         progress_bar=progress, save_warmup=False, target_accept=target_accept)
+                         progress_bar=progress, save_warmup=False, target_accept=target_accept,
+                         **threads)
     return _groups(tree, model)

@@ -38,8 +38,8 @@ from bayes_beta.kalman.steps import (
     update,
 )
 
-__all__ = ["filter_pass", "garch_variances", "innovation_draws", "loglik_draws", "path_pass",
-           "propagate_draws", "smoother_pass"]
+__all__ = ["draw_normals", "filter_pass", "garch_variances", "innovation_draws", "loglik_draws",
+           "path_pass", "propagate_draws", "propagate_seeded", "smoother_pass"]
 
 _KERNEL = {"cache": True, "error_model": "numpy", "fastmath": FASTMATH}
 
@@ -136,6 +136,18 @@ def _stores(n, K):
             np.empty(n), np.empty(n, dtype=np.bool_))
 
 
+@njit(**_KERNEL)
+def _passes(y, H, T, Q_sqrt, r_sqrt, b0, P0, P0_sqrt, c, z, out, K):
+    """The three passes of one draw; ``z = (z0, z_eta, z_eps)``, ``out = (loglik, path,
+    beta_filt, var_filt, beta_smooth, var_smooth)``."""
+    loglik, path, beta_filt, var_filt, beta_smooth, var_smooth = out
+    st = _stores(H.shape[0], K)
+    filter_pass(y, H, T, Q_sqrt @ Q_sqrt.T, r_sqrt * r_sqrt, b0, P0, c, st, beta_filt,
+                var_filt, loglik, K)
+    smoother_pass(H, T, st, beta_smooth, var_smooth, K)
+    path_pass(y, H, T, c, Q_sqrt, r_sqrt, b0, P0_sqrt, z, st, path, K)
+
+
 @njit(cache=True, parallel=True, error_model="numpy", fastmath=FASTMATH)
 def _propagate(y, H, T, Q_sqrt, r_sqrt, b0, P0, P0_sqrt, c, z0, z_eta, z_eps, K):
     literally(K)  # compiled for each K: loops of fixed length
@@ -144,14 +156,9 @@ def _propagate(y, H, T, Q_sqrt, r_sqrt, b0, P0, P0_sqrt, c, z0, z_eta, z_eps, K)
     path, beta_filt, var_filt = np.empty((S, n, K)), np.empty((S, n, K)), np.empty((S, n, K))
     beta_smooth, var_smooth = np.empty((S, n, K)), np.empty((S, n, K))
     for s in prange(S):
-        st = _stores(n, K)
-        Q = Q_sqrt[s] @ Q_sqrt[s].T
-        r = r_sqrt[s] * r_sqrt[s]
-        filter_pass(y, H, T[s], Q, r, b0[s], P0[s], c[s], st, beta_filt[s], var_filt[s],
-                    loglik[s], K)
-        smoother_pass(H, T[s], st, beta_smooth[s], var_smooth[s], K)
-        path_pass(y, H, T[s], c[s], Q_sqrt[s], r_sqrt[s], b0[s], P0_sqrt[s],
-                  (z0[s], z_eta[s], z_eps[s]), st, path[s], K)
+        _passes(y, H, T[s], Q_sqrt[s], r_sqrt[s], b0[s], P0[s], P0_sqrt[s], c[s],
+                (z0[s], z_eta[s], z_eps[s]),
+                (loglik[s], path[s], beta_filt[s], var_filt[s], beta_smooth[s], var_smooth[s]), K)
     return loglik, path, beta_filt, var_filt, beta_smooth, var_smooth
 
 
@@ -166,6 +173,68 @@ def propagate_draws(y, H, T, Q_sqrt, r_sqrt, b0, P0, P0_sqrt, c, z0, z_eta, z_ep
     """
     return _propagate(y, H, T, Q_sqrt, r_sqrt, b0, P0, P0_sqrt, c, z0, z_eta, z_eps,
                       H.shape[1])
+
+
+@njit(**_KERNEL)
+def _normals(seed, z0, z_eta, z_eps, z_filt):
+    """Fill one draw's standard normals from numba's generator seeded with ``seed`` (in a
+    parallel loop each thread has its own generator, so the numbers depend on ``seed`` only)."""
+    np.random.seed(seed)  # noqa: NPY002 (numba: one generator per thread)
+    for i in range(z0.shape[0]):
+        z0[i] = np.random.standard_normal()  # noqa: NPY002
+    for t in range(z_eta.shape[0]):
+        for i in range(z_eta.shape[1]):
+            z_eta[t, i] = np.random.standard_normal()  # noqa: NPY002
+        z_eps[t] = np.random.standard_normal()  # noqa: NPY002
+        for i in range(z_filt.shape[1]):
+            z_filt[t, i] = np.random.standard_normal()  # noqa: NPY002
+
+
+@njit(cache=True)
+def _draw_normals(seeds, n, K):
+    S = seeds.shape[0]
+    z0, z_eta = np.empty((S, K)), np.empty((S, n, K))
+    z_eps, z_filt = np.empty((S, n)), np.empty((S, n, K))
+    for s in range(S):
+        _normals(seeds[s], z0[s], z_eta[s], z_eps[s], z_filt[s])
+    return z0, z_eta, z_eps, z_filt
+
+
+def draw_normals(seeds, n: int, K: int):
+    """The standard normals :func:`propagate_seeded` uses for the draws with ``seeds``:
+    ``z0`` (S, K), ``z_eta`` (S, n, K), ``z_eps`` (S, n) and ``z_filt`` (S, n, K)."""
+    return _draw_normals(np.asarray(seeds, dtype=np.uint32), n, K)
+
+
+@njit(cache=True, parallel=True, error_model="numpy", fastmath=FASTMATH)
+def _seeded(y, H, T, Q_sqrt, r_sqrt, b0, P0, P0_sqrt, c, seeds, out, K):
+    literally(K)
+    loglik, path, filt_draw, beta_filt, var_filt, beta_smooth, var_smooth = out
+    n = H.shape[0]
+    for s in prange(T.shape[0]):
+        z0, z_eta, z_eps, z_filt = np.empty(K), np.empty((n, K)), np.empty(n), np.empty((n, K))
+        _normals(seeds[s], z0, z_eta, z_eps, z_filt)
+        _passes(y, H, T[s], Q_sqrt[s], r_sqrt[s], b0[s], P0[s], P0_sqrt[s], c[s],
+                (z0, z_eta, z_eps),
+                (loglik[s], path[s], beta_filt[s], var_filt[s], beta_smooth[s], var_smooth[s]), K)
+        for t in range(n):
+            for i in range(K):
+                filt_draw[s, t, i] = beta_filt[s, t, i] + np.sqrt(
+                    max(var_filt[s, t, i], 0.0)) * z_filt[t, i]
+
+
+def propagate_seeded(y, H, T, Q_sqrt, r_sqrt, b0, P0, P0_sqrt, c, seeds, out=None):
+    """:func:`propagate_draws` with each draw's normals drawn inside the kernel from its own
+    seed (``seeds`` (S,) uint32; :func:`draw_normals` gives the same numbers), plus a
+    ``filtered_draw = beta_filt + sqrt(diag P_filt) * z_filt``. Returns (or fills ``out``)
+    ``loglik_t`` (S, n), ``path``, ``filtered_draw``, ``beta_filt``, ``var_filt``,
+    ``beta_smooth``, ``var_smooth`` (S, n, K)."""
+    S, (n, K) = T.shape[0], H.shape
+    if out is None:
+        out = (np.empty((S, n)), *(np.empty((S, n, K)) for _ in range(6)))
+    _seeded(y, H, T, Q_sqrt, r_sqrt, b0, P0, P0_sqrt, c, np.asarray(seeds, dtype=np.uint32),
+            out, K)
+    return out
 
 
 @njit(cache=True, parallel=True, error_model="numpy", fastmath=FASTMATH)

@@ -37,11 +37,12 @@ def test_thinned_paths_keep_full_log_likelihood(sampled):
     b = full["log_likelihood"]["y"].values
     assert a.shape == b.shape == (2, 60, 89)
     np.testing.assert_allclose(a, b, rtol=1e-10)
-    # the kept draws' filtered means are those of the full propagation
-    np.testing.assert_allclose(
-        thin["exposures"]["filtered_mean"].values,
-        full["exposures"]["filtered_mean"].sel(draw=thin["exposures"]["draw"]).values,
-        rtol=1e-10)
+    # the kept draws' paths and filtered draws are those of the full propagation (each draw's
+    # random numbers come from its own seed)
+    for name in ("path", "filtered_draw"):
+        np.testing.assert_allclose(
+            thin["exposures"][name].values,
+            full["exposures"][name].sel(draw=thin["exposures"]["draw"]).values, rtol=1e-12)
 
 
 def test_cap_warns_and_bad_request_raises(sampled, monkeypatch):
@@ -51,3 +52,9 @@ def test_cap_warns_and_bad_request_raises(sampled, monkeypatch):
     assert tree["exposures"].sizes["draw"] == 20
     with pytest.raises(SpecError, match="at least the number of chains"):
         _tree(sampled, path_draws=1)
+
+
+def test_default_keeps_about_path_draws_auto(sampled, monkeypatch):
+    monkeypatch.setattr(tree_module, "PATH_DRAWS_AUTO", 30)
+    assert _tree(sampled)["exposures"].sizes["draw"] == 15  # 2 chains x every 2nd draw
+    assert _tree(sampled, path_draws="all")["exposures"].sizes["draw"] == 60

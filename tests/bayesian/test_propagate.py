@@ -5,8 +5,16 @@ import pandas as pd
 import xarray as xr
 
 import bayes_beta as bb
-from bayes_beta.bayesian.propagate import draw_matrices, exposures, loglik_per_draw, stack_draws
+from bayes_beta.bayesian.propagate import (
+    CHUNK_VALUES,
+    draw_matrices,
+    draw_seeds,
+    exposures,
+    loglik_per_draw,
+    stack_draws,
+)
 from bayes_beta.data import make_design
+from bayes_beta.kalman.propagate import draw_normals
 from bayes_beta.specs.statespace import psd_factor
 from tests.kalman.reference import propagate_reference
 
@@ -47,9 +55,9 @@ def test_matrices_of_mean_reverting_draws_reach_the_kernel():
     m = draw_matrices(stacked, design)
     np.testing.assert_allclose(m.T, stacked["phi"].values)
     np.testing.assert_allclose(m.c, (1 - stacked["phi"].values) * stacked["mu"].values)
-    rng = np.random.default_rng(3)
     S, n = 4, len(df)
-    z = rng.standard_normal((S, 2)), rng.standard_normal((S, n, 2)), rng.standard_normal((S, n))
+    seeds = draw_seeds(3, stacked["chain"].values, stacked["draw"].values)
+    z = draw_normals(seeds, n, 2)[:3]
     ref = propagate_reference(design.y, design.H, m.T, m.Q_sqrt, m.r_sqrt, m.b0, m.P0,
                               psd_factor(m.P0), m.c, *z)
     np.testing.assert_allclose(ll.values.reshape(S, n), ref[0], rtol=1e-10, atol=1e-12)
@@ -57,6 +65,11 @@ def test_matrices_of_mean_reverting_draws_reach_the_kernel():
                                atol=1e-12)
     np.testing.assert_allclose(ex["smoothed_mean"].values, ref[4].mean(0), rtol=1e-10)
     np.testing.assert_allclose(ex["filtered_state_var"].values, ref[3].mean(0), rtol=1e-10)
+    np.testing.assert_allclose(ex["filtered_param_var"].values, ref[2].var(0), rtol=1e-9)
+    np.testing.assert_allclose(ex["smoothed_param_var"].values, ref[4].var(0), rtol=1e-9)
+    z_filt = draw_normals(seeds, n, 2)[3]
+    np.testing.assert_allclose(ex["filtered_draw"].values.reshape(S, n, 2),
+                               ref[2] + np.sqrt(ref[3]) * z_filt, rtol=1e-9, atol=1e-12)
     assert ex["path"].dims == ("chain", "draw", "time", "factor")
     np.testing.assert_allclose(loglik_per_draw(stacked, design).values, ll.values, rtol=1e-13)
 
@@ -72,8 +85,9 @@ def test_filtered_exposures_never_use_later_data():
     a, _ = exposures(stacked, design, seed=1)
     b, _ = exposures(stacked, design_later, seed=1)
     early = {"time": slice(0, t0 + 1)}
-    xr.testing.assert_equal(a["filtered_mean"].isel(early), b["filtered_mean"].isel(early))
-    assert not np.allclose(a["filtered_mean"].isel(time=t0 + 1), b["filtered_mean"].isel(time=t0 + 1))
+    for name in ("filtered_draw", "filtered_mean"):
+        xr.testing.assert_equal(a[name].isel(early), b[name].isel(early))
+        assert not np.allclose(a[name].isel(time=t0 + 1), b[name].isel(time=t0 + 1))
     assert not np.allclose(a["path"].isel(time=t0), b["path"].isel(time=t0))  # smoothing looks ahead
 
 
@@ -84,3 +98,28 @@ def test_initial_prior_draws_start_from_their_b0():
     np.testing.assert_allclose(m.b0, b0)
     np.testing.assert_array_equal(m.P0, 0.0)
     assert isinstance(bb.Fit, type)
+
+
+def test_chunked_moments_equal_one_pass(monkeypatch):
+    """Moments merged over kernel chunks (2 draws each) equal those of one call, and every
+    draw's path depends on its own seed only."""
+    import bayes_beta.bayesian.propagate as module
+
+    design = make_design(_frame(), "fund", ["f1", "f2"])
+    stacked = stack_draws(_posterior(**POST))
+    one, ll_one = exposures(stacked, design, seed=5)
+    monkeypatch.setattr(module, "CHUNK_VALUES", 2 * 80 * 2)
+    assert module.CHUNK_VALUES < CHUNK_VALUES
+    two, ll_two = exposures(stacked, design, seed=5)
+    xr.testing.assert_allclose(one, two, rtol=1e-12, atol=1e-15)
+    xr.testing.assert_equal(ll_one, ll_two)
+    alone, _ = exposures(stacked.isel(sample=[2]), design, seed=5)
+    np.testing.assert_array_equal(alone["path"].values[0, 0], one["path"].values[1, 0])
+
+
+def test_draw_seeds_differ_and_repeat():
+    chain, draw = np.repeat(np.arange(4), 1000), np.tile(np.arange(1000), 4)
+    seeds = draw_seeds(7, chain, draw)
+    assert seeds.dtype == np.uint32 and len(np.unique(seeds)) == 4000
+    np.testing.assert_array_equal(seeds, draw_seeds(7, chain, draw))
+    assert not np.array_equal(seeds, draw_seeds(8, chain, draw))

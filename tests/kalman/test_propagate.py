@@ -4,7 +4,13 @@ reference graphs, also with gaps, mean reversion, a dense T and singular covaria
 import numpy as np
 import pytest
 
-from bayes_beta.kalman.propagate import filter_pass, loglik_draws, propagate_draws
+from bayes_beta.kalman.propagate import (
+    draw_normals,
+    filter_pass,
+    loglik_draws,
+    propagate_draws,
+    propagate_seeded,
+)
 from bayes_beta.specs.statespace import psd_factor
 from tests.kalman.reference import propagate_reference
 
@@ -45,6 +51,24 @@ def test_kernel_equals_the_reference_graphs(kind):
     for name, x, z in zip(NAMES, propagate_draws(*args), propagate_reference(*args),
                           strict=True):
         np.testing.assert_allclose(x, z, rtol=1e-10, atol=1e-12, err_msg=name)
+
+
+@pytest.mark.parametrize("kind", ["random_walk", "mean_reverting", "dense"])
+def test_seeded_kernel_equals_the_kernel_on_its_normals(kind):
+    """Normals drawn inside the kernel from per-draw seeds are those of ``draw_normals``; the
+    outputs equal the reference graphs run on them, and ``filtered_draw`` is
+    ``beta_filt + sqrt(var_filt) z_filt``."""
+    args = _inputs(kind)
+    seeds = np.array([11, 12, 2**32 - 1], dtype=np.uint32)
+    n, K = args[1].shape
+    z0, z_eta, z_eps, z_filt = draw_normals(seeds, n, K)
+    assert z_eta.std() == pytest.approx(1.0, abs=0.15) and not np.allclose(z_eta[0], z_eta[1])
+    ll, path, fdraw, b_filt, v_filt, b_smooth, v_smooth = propagate_seeded(*args[:9], seeds)
+    ref = propagate_reference(*args[:9], z0, z_eta, z_eps)
+    for name, x, z in zip(NAMES, (ll, path, b_filt, v_filt, b_smooth, v_smooth), ref,
+                          strict=True):
+        np.testing.assert_allclose(x, z, rtol=1e-10, atol=1e-12, err_msg=name)
+    np.testing.assert_allclose(fdraw, b_filt + np.sqrt(v_filt) * z_filt, rtol=1e-12)
 
 
 def test_static_exposures_are_known_exactly():

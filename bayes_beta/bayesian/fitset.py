@@ -1,0 +1,328 @@
+"""Many funds' fits side by side: :class:`FitSet`, one ``xarray.Dataset`` with a ``fund`` dim.
+
+Each finished fund contributes a small summary (:func:`fund_summary`, written to the store by
+the worker that fitted it); a FitSet is their concatenation over ``fund``, dates aligned (a fund
+is NaN before its inception). Variables, per fund:
+
+- exposures: ``mean`` (time, factor), the smoothed posterior mean; ``lower``/``upper``
+  (prob, time, factor), equal-tailed bands of the joint path draws at :data:`PROBS`;
+  ``latest_mean``/``latest_lower``/``latest_upper`` (factor) at the last observed week, 90%;
+  ``band_width`` (factor), the 90% band's mean width over time;
+- drift: ``drift``/``drift_lower``/``drift_upper`` (factor): the yearly drift sd of each exposure,
+  ``sigma_state_k x sqrt(steps per year)`` (posterior mean and 90% interval);
+- noise: ``noise_mean``/``noise_sd``/``r_hat``/``ess_bulk``/``ess_tail`` (parameter), one entry
+  per scalar noise parameter (``sigma_state[Mkt-RF]``, ``sigma_obs``, ...); ``volatility``, the
+  annualised observation volatility averaged over time;
+- sampler: ``divergences``, ``r_hat_max``, ``ess_bulk_min``, ``n_problems``, ``problems`` (text);
+- run: ``status`` ("done" / "failed"), ``reason``, ``seed``, ``seconds``, ``n_obs``, ``start``,
+  ``end``, ``worker_rss_mb``.
+
+``fs["Util"]`` loads that fund's :class:`~bayes_beta.Fit` from the store.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from bayes_beta.bayesian.args import check_bands_args, check_choice
+from bayes_beta.bayesian.io import atomic_write
+from bayes_beta.bayesian.store import Store
+from bayes_beta.errors import ArgumentError, DataError
+
+__all__ = ["PROBS", "FitSet", "fund_summary", "load_fitset", "open_store"]
+
+#: Band probabilities stored per fund (others are computed from the fund's saved paths).
+PROBS = (0.5, 0.8, 0.9, 0.95)
+SAMPLE = ("chain", "draw")
+_TEXT = ("status", "reason", "problems")
+
+
+def _scalar_params(post: xr.Dataset, names) -> dict[str, xr.DataArray]:
+    out = {}
+    for name in names:
+        da = post[name]
+        extra = [d for d in da.dims if d not in SAMPLE]
+        if not extra:
+            out[name] = da
+            continue
+        stacked = da.stack(_entry=extra)
+        for i in range(stacked.sizes["_entry"]):
+            label = stacked["_entry"].values[i]
+            label = ", ".join(map(str, label)) if isinstance(label, tuple) else str(label)
+            out[f"{name}[{label}]"] = stacked.isel(_entry=i, drop=True)
+    return out
+
+
+def fund_summary(fit, *, seconds: float = np.nan, worker_rss_mb: float = np.nan) -> xr.Dataset:
+    """One fund's row of a :class:`FitSet` (see the module docstring), from its ``Fit``."""
+    import arviz_stats as azs
+
+    design, post = fit.design, fit.tree["posterior"].to_dataset()
+    paths = fit.tree["exposures"]["path"]
+    q = np.array([[(1 - p) / 2, (1 + p) / 2] for p in PROBS])
+    quant = paths.quantile(q.ravel(), dim=list(SAMPLE)).values.reshape(len(PROBS), 2,
+                                                                       *paths.shape[2:])
+    tf, ptf = ("time", "factor"), ("prob", "time", "factor")
+    mean = fit.tree["exposures"]["smoothed_mean"].values
+    last = int(np.flatnonzero(design.observed)[-1])
+    i90 = PROBS.index(0.9)
+    spy = design.steps_per_year
+    drift = post["sigma_state"] * np.sqrt(spy)
+    d_lo, d_hi = drift.quantile([0.05, 0.95], dim=list(SAMPLE)).values
+    params = _scalar_params(post, fit.noise_vars)
+    pds = xr.Dataset(params)
+    rhat, ess_b, ess_t = (azs.rhat(pds), azs.ess(pds, method="bulk"), azs.ess(pds, method="tail"))
+    stats = fit.tree["sample_stats"]
+    vol = fit.volatility(0.9)["mean"].mean()
+    names = list(params)
+    ds = xr.Dataset(
+        {
+            "mean": (tf, mean),
+            "lower": (ptf, quant[:, 0]),
+            "upper": (ptf, quant[:, 1]),
+            "latest_mean": (("factor",), mean[last]),
+            "latest_lower": (("factor",), quant[i90, 0, last]),
+            "latest_upper": (("factor",), quant[i90, 1, last]),
+            "band_width": (("factor",), (quant[i90, 1] - quant[i90, 0]).mean(0)),
+            "drift": (("factor",), drift.mean(SAMPLE).values),
+            "drift_lower": (("factor",), d_lo),
+            "drift_upper": (("factor",), d_hi),
+            "noise_mean": (("parameter",), [float(params[n].mean()) for n in names]),
+            "noise_sd": (("parameter",), [float(params[n].std()) for n in names]),
+            "r_hat": (("parameter",), [float(rhat[n]) for n in names]),
+            "ess_bulk": (("parameter",), [float(ess_b[n]) for n in names]),
+            "ess_tail": (("parameter",), [float(ess_t[n]) for n in names]),
+            "volatility": float(vol),
+            "divergences": int(stats["diverging"].sum()) if "diverging" in stats else 0,
+            "r_hat_max": float(np.nanmax([float(rhat[n]) for n in names])),
+            "ess_bulk_min": float(np.nanmin([float(ess_b[n]) for n in names])),
+            "n_problems": len(fit.problems),
+            "problems": "\n".join(fit.problems),
+            "status": "done",
+            "reason": "",
+            "seed": int(fit.tree.attrs.get("seed", -1)),
+            "seconds": float(seconds),
+            "n_obs": int(design.observed.sum()),
+            "start": design.time[0],
+            "end": design.time[-1],
+            "worker_rss_mb": float(worker_rss_mb),
+        },
+        coords={"time": design.time.rename(None), "factor": list(design.factors),
+                "prob": list(PROBS), "parameter": names},
+    )
+    ds.attrs["steps_per_year"] = spy
+    return ds
+
+
+def _failed_row(fund, record: dict) -> xr.Dataset:
+    return xr.Dataset({"status": "failed", "reason": record.get("reason", ""),
+                       "seed": int(record.get("seed", -1)),
+                       "seconds": float(record.get("seconds", np.nan))})
+
+
+class FitSet:
+    """Many funds' fits (module docstring): ``.data`` is the ``xarray.Dataset``; the store
+    (if any) holds each fund's full :class:`~bayes_beta.Fit`."""
+
+    def __init__(self, data: xr.Dataset, store=None):
+        self.data = data
+        self.store = None if store is None else Store(store)
+
+    # ------------------------------------------------------------------ access
+    @property
+    def funds(self) -> list:
+        return list(self.data["fund"].values)
+
+    @property
+    def done(self) -> list:
+        return [f for f, s in zip(self.funds, self.data["status"].values, strict=True)
+                if s == "done"]
+
+    @property
+    def failed(self) -> pd.DataFrame:
+        """Funds that failed, with the reason."""
+        df = self.data[["status", "reason"]].to_dataframe()
+        return df.loc[df["status"] == "failed", ["reason"]]
+
+    def __len__(self) -> int:
+        return self.data.sizes["fund"]
+
+    def __contains__(self, fund) -> bool:
+        return fund in self.funds
+
+    def __getitem__(self, fund):
+        """The fund's :class:`~bayes_beta.Fit`, read from the store."""
+        from bayes_beta.bayesian.fit import load_fit
+
+        if fund not in self.funds:
+            raise ArgumentError(f"No fund {fund!r} in this FitSet; it has {self.funds[:10]}"
+                                f"{' ...' if len(self) > 10 else ''}.")
+        if self.data["status"].sel(fund=fund) != "done":
+            raise DataError(f"Fund {fund!r} failed: {self.data['reason'].sel(fund=fund).values!s}")
+        if self.store is None or not self.store.fit_path(fund).is_file():
+            raise DataError(f"The fit of {fund!r} is not on disk (store "
+                            f"{None if self.store is None else str(self.store.root)!r}).")
+        return load_fit(self.store.fit_path(fund))
+
+    def __repr__(self) -> str:
+        n_failed = len(self) - len(self.done)
+        return (f"FitSet({len(self)} funds, {n_failed} failed, factors "
+                f"{[str(f) for f in self.data['factor'].values]}, "
+                f"{self.data.sizes.get('time', 0)} dates)")
+
+    # ------------------------------------------------------------------ bands and tables
+    def bands(self, prob: float = 0.9, kind: str = "eti", source: str = "smoothed") -> xr.Dataset:
+        """Exposure bands, dims (fund, time, factor): ``mean``, ``lower``, ``upper``.
+
+        Equal-tailed smoothed bands at a stored probability (:data:`PROBS`) come from the
+        FitSet itself; any other request reads each fund's paths from the store.
+        """
+        check_bands_args(prob, kind, source, {"smoothed": 0, "filtered": 0})
+        ds = self.data
+        if kind == "eti" and source == "smoothed" and any(np.isclose(prob, PROBS)):
+            p = PROBS[int(np.argmin(np.abs(np.subtract(PROBS, prob))))]
+            out = xr.Dataset({"mean": ds["mean"], "lower": ds["lower"].sel(prob=p, drop=True),
+                              "upper": ds["upper"].sel(prob=p, drop=True)})
+        else:
+            per_fund = {f: self[f].bands(prob, kind=kind, source=source)[["mean", "lower",
+                                                                            "upper"]]
+                        for f in self.done}
+            out = xr.concat(list(per_fund.values()), pd.Index(list(per_fund), name="fund", dtype=object),
+                            join="outer")
+            out = out.reindex(fund=self.funds)
+        out.attrs.update(prob=prob, kind=kind, source=source)
+        return out.transpose("fund", "time", "factor")
+
+    def table(self) -> pd.DataFrame:
+        """One row per (fund, factor): latest exposure with its 90% band, mean band width,
+        yearly drift with its 90% interval; and per fund the sampler's verdict."""
+        ds = self.data
+        per_factor = ds[["latest_mean", "latest_lower", "latest_upper", "band_width", "drift",
+                         "drift_lower", "drift_upper"]].to_dataframe()
+        per_fund = ds[["status", "n_obs", "volatility", "divergences", "r_hat_max",
+                       "ess_bulk_min", "n_problems"]].to_dataframe()
+        return per_factor.join(per_fund, on="fund")
+
+    def rank(self, by: str = "drift", factor: str | None = None, *, start=None, end=None,
+             ascending: bool = False) -> pd.DataFrame:
+        """Funds ranked by ``by``: ``"drift"`` (yearly drift sd of ``factor``, or the sum over
+        factors), ``"band_width"``, or ``"change"`` (the smoothed exposure of ``factor`` at
+        ``end`` minus at ``start``, with its 90% interval from the joint paths)."""
+        check_choice("by", by, ("drift", "band_width", "change"))
+        factors = list(self.data["factor"].values)
+        if factor is not None:
+            check_choice("factor", factor, factors)
+        if by == "change":
+            if factor is None:
+                raise ArgumentError("by='change' needs a factor, e.g. factor='Mkt-RF'.")
+            df = self.change(factor, start, end)
+            return df.sort_values("change", ascending=ascending)
+        values = self.data[by]
+        values = values.sel(factor=factor) if factor else values.sum("factor", skipna=False)
+        df = values.to_dataframe(name=by)[[by]]
+        df = df.join(self.data[["status"]].to_dataframe())
+        return df.sort_values(by, ascending=ascending, na_position="last")
+
+    def change(self, factor: str, start=None, end=None, prob: float = 0.9) -> pd.DataFrame:
+        """Per fund: the change of the smoothed exposure to ``factor`` from ``start`` to
+        ``end`` (nearest observed dates; default each fund's first and last), with an
+        equal-tailed ``prob`` interval from the fund's joint path draws (read from the store)."""
+        check_bands_args(prob, "eti")
+        rows = {}
+        for fund in self.done:
+            path = self[fund].tree["exposures"]["path"].sel(factor=factor)
+            t0 = path["time"].values[0] if start is None else pd.Timestamp(start)
+            t1 = path["time"].values[-1] if end is None else pd.Timestamp(end)
+            a = path.sel(time=t0, method="nearest")
+            b = path.sel(time=t1, method="nearest")
+            d = (b - a).values.ravel()
+            lo, hi = np.quantile(d, [(1 - prob) / 2, (1 + prob) / 2])
+            rows[fund] = {"from": pd.Timestamp(a["time"].values), "to": pd.Timestamp(b["time"].values),
+                          "change": float(d.mean()), "lower": lo, "upper": hi,
+                          "p_increase": float((d > 0).mean())}
+        return pd.DataFrame.from_dict(rows, orient="index").rename_axis("fund")
+
+    # ------------------------------------------------------------------ figures
+    def plot_heatmap(self, factor: str | None = None):
+        """Smoothed exposures over time (columns) by fund (rows), one panel per factor."""
+        from bayes_beta.plots.many import plot_heatmap
+
+        mean = self.data["mean"].sel(fund=self.done)
+        if factor is not None:
+            mean = mean.sel(factor=[factor])
+        return plot_heatmap(mean)
+
+    def plot_fans(self, factor: str, funds=None, probs=(0.5, 0.9), ncols: int = 4):
+        """Small multiples: a fan chart of the exposure to ``factor`` for each fund."""
+        from bayes_beta.plots.many import plot_small_fans
+
+        funds = self.done[:12] if funds is None else list(funds)
+        bands = [self.bands(p).sel(factor=factor, fund=funds) for p in sorted(probs, reverse=True)]
+        return plot_small_fans(bands, ncols=ncols, title=f"Exposure to {factor}")
+
+    # ------------------------------------------------------------------ io
+    def save(self, path) -> None:
+        """Write the FitSet to one netCDF file, atomically; :func:`load_fitset` reads it."""
+        path = Path(path)
+        if not path.parent.is_dir():
+            raise ArgumentError(f"The folder {str(path.parent)!r} does not exist; create it "
+                                "first.")
+        data = self.data.copy()
+        data.attrs["store"] = "" if self.store is None else str(self.store.root.resolve())
+        atomic_write(path, lambda tmp: data.to_netcdf(tmp, engine="h5netcdf"))
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, FitSet):
+            return NotImplemented
+        return self.data.identical(other.data)
+
+
+def load_fitset(path) -> FitSet:
+    """Read a FitSet written by :meth:`FitSet.save` (its store, if still there, is reattached)."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"No saved FitSet at {str(path)!r}.")
+    with xr.open_dataset(path, engine="h5netcdf") as handle:
+        data = handle.load()
+    store = data.attrs.pop("store", "") or None
+    return FitSet(data, store)
+
+
+def combine(rows: dict, attrs: dict, store=None) -> FitSet:
+    """A FitSet from per-fund rows (fund -> summary Dataset), funds in the given order."""
+    if not rows:
+        raise DataError("No funds to combine.")
+    funds = list(rows)
+    data = xr.concat([rows[f] for f in funds], pd.Index(funds, name="fund", dtype=object), join="outer",
+                     combine_attrs="override", data_vars="all", coords="minimal",
+                     compat="equals", fill_value=_fills(rows))
+    for name in _TEXT:
+        if name in data:
+            data[name] = data[name].fillna("").astype(str)
+    data.attrs.update(attrs)
+    return FitSet(data, store)
+
+
+def _fills(rows: dict) -> dict:
+    return {name: "" for name in _TEXT}
+
+
+def open_store(path) -> FitSet:
+    """The FitSet of a store written by :func:`~bayes_beta.fit_many`, finished funds and
+    recorded failures (funds not yet fitted are left out)."""
+    store = Store(path)
+    manifest = store.manifest()
+    rows = {}
+    for fund in manifest["funds"]:
+        if store.finished(fund):
+            rows[fund] = store.read_summary(fund)
+        elif (failure := store.failure(fund)) is not None:
+            rows[fund] = _failed_row(fund, failure)
+    if not rows:
+        raise DataError(f"The store {str(store.root)!r} holds no finished or failed fund yet.")
+    return combine(rows, {"settings": json.dumps(manifest["settings"])}, store.root)

@@ -1,0 +1,274 @@
+"""``bb.fit_many``: a universe of funds on ``dask.distributed``, one store, one :class:`FitSet`.
+
+Every fund is one task: the worker builds its design (the fund's returns, from its first to its
+last observation, on the shared factors), samples with the model compiled once per model shape in
+that worker process (:mod:`bayes_beta.bayesian.sampling`), propagates, and writes the fund's fit
+and summary to the store (:mod:`bayes_beta.bayesian.store`) before it returns. The client only
+collects small records, so a crash of the client, of a worker or of the machine loses no
+finished fund; a rerun (``resume=True``) skips them. A fund whose data are unusable or whose
+sampler fails is recorded with its reason and the others go on; a task whose worker dies is
+rescheduled by dask on another worker.
+
+With no ``client`` a local cluster of worker processes is started (one per core, one thread
+each) and closed at the end; any ``distributed.Client`` (``dask scheduler`` / ``dask worker``,
+dask-jobqueue, Kubernetes) is used unchanged. Each worker runs numba and nutpie on as many
+threads as it has (one on the local cluster), so workers do not compete for cores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import resource
+import sys
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from bayes_beta.bayesian.args import check_choice, check_int, check_sampler_args
+from bayes_beta.bayesian.fitset import FitSet, fund_summary, open_store
+from bayes_beta.bayesian.store import Store
+from bayes_beta.data.frames import validate_frame
+from bayes_beta.errors import ArgumentError, BayesBetaError, DataError
+from bayes_beta.specs.options import DEFAULT_VOLATILITY, ModelOptions
+from bayes_beta.specs.priors import get_variant
+
+__all__ = ["KEEP", "fit_many", "fund_seed"]
+
+KEEP = ("fit", "summary")
+#: Path draws a ``keep="summary"`` store keeps per fund (the FitSet's bands use them all first).
+SUMMARY_PATHS = 200
+MODEL_KEYS = ("intercept", "dynamics", "initial", "init_window", "likelihood", "volatility")
+SAMPLER_KEYS = ("draws", "tune", "chains", "sampler", "target_accept", "path_draws")
+
+
+def fund_seed(seed: int | None, fund) -> int | None:
+    """The seed of ``fund`` in a run seeded with ``seed``: ``bb.fit(..., seed=fund_seed(seed,
+    fund))`` reproduces that fund's fit. Depends on the fund's label only, not its position."""
+    if seed is None:
+        return None
+    digest = hashlib.sha256(f"{int(seed)}/{fund}".encode()).digest()
+    return int.from_bytes(digest[:4], "little") % 2**31
+
+
+def _threads() -> int:
+    try:
+        from distributed import get_worker
+
+        return max(1, int(get_worker().state.nthreads))
+    except (ImportError, ValueError):
+        return os.cpu_count() or 1
+
+
+def _rss_mb() -> float:
+    """Peak resident memory of this process, MB."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
+
+
+def _reduced(fit, n_paths: int):
+    """The fit without its per-draw log-likelihood and with ``n_paths`` exposure paths."""
+    from bayes_beta.bayesian.fit import Fit
+
+    ex = fit.tree["exposures"].to_dataset()
+    step = max(1, -(-ex.sizes["chain"] * ex.sizes["draw"] // n_paths))
+    groups = {k: fit.tree[k].to_dataset() for k in fit.tree.children if k != "log_likelihood"}
+    groups["exposures"] = ex.isel(draw=slice(None, None, step))
+    import xarray as xr
+
+    tree = xr.DataTree.from_dict(groups)
+    tree.attrs.update(fit.tree.attrs)
+    return Fit(tree, fit.design, fit.variant, fit.options, fit.problems)
+
+
+def fit_fund(fund, frame: pd.DataFrame, factors: list, priors, kwargs: dict, store_root,
+             keep: str, seed) -> dict:
+    """Fit one fund and write it to the store (runs on a worker); returns its record."""
+    import numba
+
+    from bayes_beta.bayesian.fit import fit as fit_one
+    from bayes_beta.bayesian.sampling import COMPILES
+
+    start, store, threads = time.perf_counter(), Store(store_root), _threads()
+    numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+    record = {"seed": -1 if seed is None else seed, "worker": os.getpid()}
+    compiles = COMPILES[0]
+    try:
+        observed = frame[fund].notna().to_numpy()
+        if not observed.any():
+            raise DataError(f"Fund {fund!r} has no return in the data (all NaN).")
+        first, last = np.flatnonzero(observed)[[0, -1]]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = fit_one(frame.iloc[first:last + 1], fund, factors, priors, seed=seed,
+                             progress=False, cores=threads, **kwargs)
+    except BayesBetaError as err:
+        record.update(status="failed", reason=f"data: {err}")
+    except Exception as err:  # a sampler or numerical failure of this fund only
+        record.update(status="failed", reason=f"sampler: {type(err).__name__}: {err}")
+    if record.get("status") == "failed":
+        record["seconds"] = time.perf_counter() - start
+        store.write_failure(fund, {"fund": str(fund), **record})
+        return record
+    saved = result if keep == "fit" else _reduced(result, SUMMARY_PATHS)
+    saved.save(store.fit_path(fund))
+    seconds, rss = time.perf_counter() - start, _rss_mb()
+    store.write_summary(fund, fund_summary(result, seconds=seconds, worker_rss_mb=rss))
+    record.update(status="done", seconds=seconds, worker_rss_mb=rss,
+                  problems=len(result.problems), compiled=COMPILES[0] - compiles,
+                  fit_mb=store.fit_path(fund).stat().st_size / 1e6)
+    return record
+
+
+def _check_frames(returns, factors) -> tuple[pd.DataFrame, pd.DataFrame]:
+    if not isinstance(returns, pd.DataFrame):
+        raise ArgumentError(f"returns must be a DataFrame of funds (columns) over dates; got "
+                            f"{type(returns).__name__}.")
+    if not isinstance(factors, pd.DataFrame):
+        raise ArgumentError(f"factors must be a DataFrame of factor returns over dates; got "
+                            f"{type(factors).__name__}.")
+    validate_frame(returns, name="returns", allow_all_nan=True)
+    validate_frame(factors, name="factors")
+    clash = [c for c in returns.columns if c in factors.columns]
+    if clash:
+        raise ArgumentError(f"{clash} are both funds (returns) and factors; rename them.")
+    if returns.shape[1] == 0:
+        raise ArgumentError("returns has no fund columns.")
+    common = factors.index.intersection(returns.index)
+    if len(common) == 0:
+        raise DataError("returns and factors share no dates; give both at the same frequency "
+                        "(e.g. both weekly, Fridays).")
+    return returns.loc[common], factors.loc[common]
+
+
+def _settings(priors, kwargs: dict, keep: str) -> dict:
+    allowed = set(MODEL_KEYS) | set(SAMPLER_KEYS) | {"check"}
+    unknown = sorted(set(kwargs) - allowed)
+    if unknown:
+        raise ArgumentError(f"fit_many got unknown options {unknown}; it takes {sorted(allowed)}.")
+    if kwargs.get("volatility") == "known":
+        raise ArgumentError("volatility='known' needs a variance multiplier per fund; fit those "
+                            "funds one by one with bb.fit.")
+    check_sampler_args(**{k: kwargs.get(k, d) for k, d in (
+        ("draws", 1000), ("tune", 1000), ("chains", 4), ("sampler", "nutpie"),
+        ("target_accept", None), ("path_draws", None))}, seed=None)
+    ModelOptions(dynamics=kwargs.get("dynamics", "random_walk"),
+                 likelihood=kwargs.get("likelihood", "fused"),
+                 volatility=kwargs.get("volatility", DEFAULT_VOLATILITY))
+    variant = get_variant(priors)
+    check_choice("keep", keep, KEEP)
+    return {"priors": variant.to_dict(), "keep": keep,
+            **{k: kwargs[k] for k in sorted(kwargs)}}
+
+
+class _Progress:
+    def __init__(self, total: int, show: bool):
+        self.total, self.show, self.start = total, show, time.perf_counter()
+        self.done = self.failed = 0
+
+    def __call__(self, status: str) -> None:
+        self.done += status == "done"
+        self.failed += status == "failed"
+        if not self.show:
+            return
+        n = self.done + self.failed
+        elapsed = time.perf_counter() - self.start
+        left = elapsed / n * (self.total - n) if n else float("nan")
+        bar = "#" * int(30 * n / max(self.total, 1))
+        print(f"\rfit_many [{bar:<30}] {n}/{self.total} funds, {self.failed} failed, "
+              f"{elapsed:.0f} s elapsed, ~{left:.0f} s left", end="" if n < self.total else "\n",
+              file=sys.stderr, flush=True)
+
+
+def _client(client, workers):
+    if client is not None:
+        return client, None
+    import logging
+
+    from distributed import Client, LocalCluster
+
+    n = check_int("workers", workers if workers is not None else os.cpu_count() or 1)
+    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                           dashboard_address=None, silence_logs=logging.ERROR)
+    return Client(cluster), cluster
+
+
+def fit_many(returns: pd.DataFrame, factors: pd.DataFrame, priors="default", *, store,
+             client=None, workers: int | None = None, resume: bool = True, keep: str = "fit",
+             seed: int | None = None, retries: int = 2, progress: bool = True,
+             **options) -> FitSet:
+    """Fit every fund (column of ``returns``) on the shared ``factors`` and return a FitSet.
+
+    ``returns``: funds over dates (NaN before a fund's inception or after its end is fine);
+    ``factors``: factor returns over dates (every column is a factor); the two are joined on
+    their common dates. ``priors`` and ``options`` (``draws``, ``tune``, ``chains``,
+    ``target_accept``, ``intercept``, ``dynamics``, ``initial``, ``init_window``,
+    ``likelihood``, ``volatility``, ``path_draws``, ``check``) as in :func:`bayes_beta.fit`.
+
+    ``store``: folder the fits go to (:mod:`bayes_beta.bayesian.store`); ``resume=True`` skips
+    funds a previous run with the same settings finished. ``keep="fit"`` keeps each fund's whole
+    fit; ``"summary"`` keeps its posterior, summaries and 200 exposure paths, without the
+    per-draw log-likelihood (for large universes). ``client``: a ``distributed.Client``; without
+    one, a local cluster of ``workers`` processes (default: one per core) runs the funds.
+    ``seed``: fund ``f`` is fitted with :func:`fund_seed` ``(seed, f)``. ``retries``: reruns of
+    a task whose worker died. All arguments and both frames are checked before any work.
+    """
+    returns, factors = _check_frames(returns, factors)
+    if seed is not None:
+        check_int("seed", seed, minimum=0)
+    settings = _settings(priors, options, keep)
+    funds = [str(f) for f in returns.columns]
+    if len(set(funds)) < len(funds):
+        raise ArgumentError("Two fund columns have the same name as text; rename one.")
+    returns = returns.set_axis(funds, axis=1)
+    store = Store(store)
+    store.create({"funds": funds, "factors": [str(f) for f in factors.columns],
+                  "settings": {**settings, "seed": seed}}, resume=resume)
+    records, before = {}, store.read_index()
+    todo = []
+    for fund in funds:
+        if store.finished(fund):
+            records[fund] = {**before.get(fund, {}), "status": "done", "resumed": True}
+        else:
+            todo.append(fund)
+    bar = _Progress(len(funds), progress)
+    for r in records.values():
+        bar(r["status"])
+    if todo:
+        _run(todo, returns, factors, priors, options, store, keep, seed, client, workers,
+             retries, records, bar)
+    store.write_index(records)
+    return open_store(store.root)
+
+
+def _run(todo, returns, factors, priors, options, store, keep, seed, client, workers, retries,
+         records, bar) -> None:
+    from distributed import as_completed
+
+    client, cluster = _client(client, workers)
+    names = list(factors.columns)
+    try:
+        futures = {}
+        for fund in todo:
+            frame = factors.join(returns[[fund]])
+            fut = client.submit(fit_fund, fund, frame, names, priors, options,
+                                str(store.root.resolve()), keep, fund_seed(seed, fund),
+                                retries=retries, pure=False, key=f"bayes_beta-fit-{fund}-"
+                                f"{time.time_ns()}")
+            futures[fut] = fund
+        for fut in as_completed(futures):
+            fund = futures[fut]
+            try:
+                record = fut.result()
+            except Exception as err:  # the task itself died (e.g. its workers kept dying)
+                record = {"status": "failed", "reason": f"worker: {type(err).__name__}: {err}"}
+                store.write_failure(fund, {"fund": fund, **record})
+            records[fund] = record
+            store.write_index(records)
+            bar(record["status"])
+    finally:
+        if cluster is not None:
+            client.close()
+            cluster.close()
