@@ -3,6 +3,7 @@
     bayes-beta check   SPEC                       validate the spec and load its data
     bayes-beta fit     SPEC [--variant V] --out DIR
     bayes-beta compare SPEC --out DIR [--lfo approx|exact|none] [--min-train L]
+    bayes-beta fit-many SPEC --out DIR [--scheduler ADDRESS] [--workers N] [--keep fit|summary]
 
 Bad usage or input (unknown keys, bad values, missing files or columns, an unwritable ``--out``)
 stops before any sampling with one line on stderr and exit status 2; a failure at run time exits
@@ -29,6 +30,8 @@ EPILOG = """examples:
   bayes-beta fit models/utilities_rates.toml --volatility stochastic --out out/fit_sv
   bayes-beta compare models/utilities_rates.toml --out out/compare
   bayes-beta compare my.toml --out out --draws 200 --tune 200 --chains 2 --lfo exact --min-train 150
+  bayes-beta fit-many models/industries_ff3.toml --out out/industries --workers 2
+  bayes-beta fit-many models/industries_ff3.toml --out out/industries --scheduler tcp://host:8786
 
 The spec format is documented in models/README.md.
 """
@@ -41,6 +44,12 @@ COMPARE_FILES = """writes to --out: fits/fit_<V>.nc per variant, comparison.csv 
 elpd, differences, stacking weights, PSIS-LOO heuristic, band widths), noise.csv, band_width.csv,
 sensitivity.csv, prior_checks.csv, bands.png, noise.png, elpd.png, report.md (links the PNGs)
 and report.html (self-contained)"""
+
+
+MANY_FILES = """writes to --out: store/ (one fit and one summary per fund, index.csv, store.json;
+a rerun resumes it), fitset.nc (bb.load_fitset), table.csv (latest exposures, drift, band
+widths, diagnostics per fund and factor), drift.csv, failed.csv, heatmap.png, fans_<factor>.png,
+report.md and report.html (self-contained)"""
 
 
 def _sampling(p: argparse.ArgumentParser) -> None:
@@ -91,6 +100,21 @@ def build_parser() -> argparse.ArgumentParser:
                      help="Pareto k above which approx LFO refits (default 0.7)")
     cmp.add_argument("--prob", type=float, default=0.9, help="band probability (default 0.9)")
     _sampling(cmp)
+    many = sub.add_parser("fit-many", help="fit every target of a many-target spec",
+                          epilog=MANY_FILES, description="Fit every fund of SPEC (targets = "
+                          "[...] or \"all\") on dask.distributed into a store, with a "
+                          "cross-fund report.")
+    many.add_argument("spec", metavar="SPEC", help="TOML model spec with targets")
+    many.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    many.add_argument("--variant", metavar="V", help="prior variant (default: the spec's first)")
+    many.add_argument("--scheduler", metavar="ADDRESS", help="a running dask scheduler (e.g. "
+                      "tcp://10.0.0.5:8786); default: a local cluster")
+    many.add_argument("--workers", type=int, metavar="N",
+                      help="local worker processes (default: one per core)")
+    many.add_argument("--keep", choices=("fit", "summary"), default="fit",
+                      help="per fund: the whole fit (default) or summaries and 200 paths")
+    many.add_argument("--funds", metavar="F1,F2", help="comma-separated subset of the targets")
+    _sampling(many)
     return parser
 
 
@@ -116,6 +140,15 @@ def _with_options(spec, args):
 
 
 def _check(args, spec) -> int:
+    if spec.targets:
+        returns, factors = spec.load_universe()
+        print(f"{spec.path}: {spec.name!r} is valid")
+        print(f"  data: {returns.shape[1]} targets on {list(spec.factors)}, {len(factors)} "
+              f"{spec.frequency} rows {factors.index[0]:%Y-%m-%d} .. "
+              f"{factors.index[-1]:%Y-%m-%d}")
+        for v in spec.priors:
+            print(f"  variant {v.name!r}: {v.description}")
+        return 0
     df = spec.load_data()
     print(f"{spec.path}: {spec.name!r} is valid")
     print(f"  data: {len(df)} {spec.frequency} rows {df.index[0]:%Y-%m-%d} .. "
@@ -192,10 +225,67 @@ def _compare(args, spec, say) -> int:
     return 0
 
 
+def _fit_many(args, spec, say) -> int:
+    from bayes_beta.bayesian import fit_many
+    from bayes_beta.report import many_report
+
+    variant = spec.variant(args.variant)
+    names = spec.target_names()
+    if args.funds:
+        chosen = args.funds.split(",")
+        missing = [f for f in chosen if f not in names]
+        if missing:
+            raise ArgumentError(f"--funds {missing} are not targets of the spec; it has "
+                                f"{names[:10]}{' ...' if len(names) > 10 else ''}.")
+        spec = spec.with_(targets=tuple(chosen), target=chosen[0])
+    if args.workers is not None and args.workers < 1:
+        raise ArgumentError(f"--workers must be at least 1; got {args.workers}.")
+    out = output_folder(args.out)
+    returns, factors = spec.load_universe()
+    say(f"{returns.shape[1]} funds on {list(spec.factors)}; fitting into {out / 'store'}/")
+    client = None
+    if args.scheduler:
+        from distributed import Client
+
+        client = Client(args.scheduler, timeout=60)
+    try:
+        fs = fit_many(returns, factors, variant, store=out / "store", client=client,
+                      workers=args.workers, keep=args.keep, seed=spec.sampling.seed,
+                      progress=not args.quiet, **_many_options(spec))
+    finally:
+        if client is not None:
+            client.close()
+    say(f"writing results to {out}/")
+    fs.save(out / "fitset.nc")
+    fs.table().to_csv(out / "table.csv")
+    fs.data["drift"].to_pandas().to_csv(out / "drift.csv")
+    fs.failed.to_csv(out / "failed.csv")
+    many_report(fs, title=f"{spec.name}: {len(fs)} funds").write(out, "report")
+    print(repr(fs))
+    print(fs.rank("drift").head(10).to_string())
+    return 0
+
+
+def _many_options(spec) -> dict:
+    s = spec.sampling
+    opts = {"draws": s.draws, "tune": s.tune, "chains": s.chains, "intercept": spec.intercept,
+            "dynamics": spec.dynamics, "initial": spec.initial, "volatility": spec.volatility}
+    if s.target_accept is not None:
+        opts["target_accept"] = s.target_accept
+    if spec.init_window is not None:
+        opts["init_window"] = spec.init_window
+    return opts
+
+
 def _run(args, say) -> int:
     spec = _with_options(load_spec(args.spec), args)
     if args.command == "check":
         return _check(args, spec)
+    if args.command == "fit-many":
+        return _fit_many(args, spec, say)
+    if spec.targets:
+        raise ArgumentError(f"{args.spec} names many targets; run `bayes-beta fit-many "
+                            f"{args.spec} --out DIR`, or give one target.")
     spec.load_data()  # data problems surface before any compilation
     if args.command == "fit":
         return _fit(args, spec, say)

@@ -180,3 +180,54 @@ def test_volatility_option_overrides_the_spec(tiny, tmp_path, capsys):
     with pytest.raises(SystemExit) as info:
         main(["fit", str(tiny), "--out", str(out), "--volatility", "sv"])
     assert info.value.code == 2
+
+
+MANY = """
+name = "many"
+data = { returns = "industries", factors = "factors", excess = true }
+start = "2013-01-01"
+end = "2015-12-31"
+targets = ["Util", "Banks", "Agric"]
+factors = ["Mkt-RF", "SMB"]
+volatility = "constant"
+[sampling]
+draws = 80
+tune = 80
+chains = 2
+seed = 4
+"""
+
+
+def test_fit_many_writes_every_promised_file(tmp_path):
+    spec = tmp_path / "many.toml"
+    spec.write_text(MANY)
+    out = tmp_path / "out"
+    res = run("fit-many", spec, "--out", out, "--workers", "2", "--funds", "Util,Banks",
+              "--quiet")
+    assert res.returncode == 0, res.stderr
+    assert "FitSet(2 funds, 0 failed" in res.stdout
+    for name in ("fitset.nc", "table.csv", "drift.csv", "failed.csv", "heatmap.png",
+                 "fans_Mkt-RF.png", "fans_SMB.png", "report.md", "report.html",
+                 "store/store.json", "store/index.csv"):
+        assert (out / name).is_file(), name
+    assert len(list((out / "store" / "funds").glob("*.summary.nc"))) == 2
+    html = (out / "report.html").read_text()
+    assert html.count("data:image/png;base64") == 3 and "Drift" in html
+    import bayes_beta as bb
+
+    fs = bb.load_fitset(out / "fitset.nc")
+    assert fs.funds == ["Util", "Banks"] and fs["Banks"].design.target == "Banks"
+    again = run("fit-many", spec, "--out", out, "--funds", "Util,Banks", "--quiet")
+    assert again.returncode == 0, again.stderr  # resumes: nothing left to fit
+
+
+def test_fit_many_bad_input_exits_2_before_work(tmp_path, tiny):
+    spec = tmp_path / "many.toml"
+    spec.write_text(MANY)
+    res = run("fit-many", spec, "--out", tmp_path / "o", "--funds", "Util,Nope")
+    assert res.returncode == 2 and "Nope" in res.stderr
+    assert not (tmp_path / "o").exists()
+    one = run("fit", spec, "--out", tmp_path / "o2")
+    assert one.returncode == 2 and "fit-many" in one.stderr
+    check = run("check", spec)
+    assert check.returncode == 0 and "3 targets" in check.stdout

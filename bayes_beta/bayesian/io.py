@@ -31,6 +31,9 @@ from bayes_beta.specs.priors import PriorVariant
 
 __all__ = ["FitParts", "atomic_write", "read_fit", "write_fit"]
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
 
 def _target(path) -> Path:
     try:
@@ -69,6 +72,7 @@ def atomic_write(path: Path, write) -> None:
     os.close(fd)
     try:
         write(tmp)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # as a plain open() would create it (mkstemp: 0600)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -1,5 +1,11 @@
 """The report layer: self-contained Markdown and HTML reports of fits and comparisons."""
 
-from bayes_beta.report.report import Report, comparison_report, fit_report, markdown_table
+from bayes_beta.report.report import (
+    Report,
+    comparison_report,
+    fit_report,
+    many_report,
+    markdown_table,
+)
 
-__all__ = ["Report", "comparison_report", "fit_report", "markdown_table"]
+__all__ = ["Report", "comparison_report", "fit_report", "many_report", "markdown_table"]

@@ -183,3 +183,44 @@ def fit_report(fit, title: str | None = None, prob: float = 0.9, prefix: str = "
             rep.text(p)
     plt.close("all")
     return rep
+
+
+def many_report(fs, title: str = "Many funds", prob: float = 0.9) -> Report:
+    """The cross-fund report of a :class:`~bayes_beta.FitSet`: run overview, failures, funds
+    ranked by drift, latest exposures with bands, a heat map of exposures over time and fan
+    charts of the funds that drift most (figures ``heatmap`` and ``fans_<factor>``)."""
+    import matplotlib.pyplot as plt
+
+    data = fs.data
+    factors = [str(f) for f in data["factor"].values]
+    rep = Report(title)
+    n_done = len(fs.done)
+    seconds = data["seconds"].sel(fund=fs.done)
+    rep.text(f"{len(fs)} funds: {n_done} fitted, {len(fs) - n_done} failed; factors "
+             f"{', '.join(factors)}; {data.sizes['time']} dates "
+             f"{pd.Timestamp(data['time'].values[0]):%Y-%m-%d} .. "
+             f"{pd.Timestamp(data['time'].values[-1]):%Y-%m-%d}. Seconds per fund on its "
+             f"worker: median {float(seconds.median()):.1f}, max {float(seconds.max()):.1f}.")
+    if len(fs.failed):
+        rep.heading("Failed funds")
+        rep.table(fs.failed)
+    problems = data[["divergences", "r_hat_max", "ess_bulk_min", "n_problems"]].sel(
+        fund=fs.done).to_dataframe()
+    flagged = problems[problems["n_problems"] > 0]
+    rep.heading("Sampler diagnostics")
+    rep.text(f"{len(flagged)} of {n_done} funds have sampler warnings (divergences, r_hat > "
+             "1.01, ESS < 100 per chain or low BFMI); the worst by r_hat:")
+    rep.table(problems.sort_values("r_hat_max", ascending=False).head(10))
+    rep.heading("Drift: yearly sd of each exposure's random walk (posterior mean)")
+    drift = data["drift"].sel(fund=fs.done).to_pandas()
+    rep.table(drift.assign(total=drift.sum(axis=1)).sort_values("total", ascending=False))
+    rep.heading(f"Latest exposures ({prob:.0%} bands)")
+    latest = fs.table()[["latest_mean", "latest_lower", "latest_upper", "band_width"]]
+    rep.table(latest.loc[fs.done])
+    rep.figure("heatmap", fs.plot_heatmap(), "Smoothed exposures by fund over time")
+    for f in factors:
+        top = drift[f].sort_values(ascending=False).index[:8]
+        rep.figure(f"fans_{f}", fs.plot_fans(f, funds=list(top)),
+                   f"The 8 funds whose exposure to {f} drifts most")
+    plt.close("all")
+    return rep

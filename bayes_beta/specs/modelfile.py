@@ -36,7 +36,7 @@ from bayes_beta.errors import BayesBetaError, SpecError
 from bayes_beta.specs.messages import fail, hint
 from bayes_beta.specs.options import DEFAULT_VOLATILITY, DYNAMICS, VOLATILITIES, ModelOptions
 from bayes_beta.specs.priors import PRIOR_VARIANTS, PriorVariant
-from bayes_beta.specs.sources import DataSources, assemble, check_data
+from bayes_beta.specs.sources import DataSources, assemble, check_data, target_columns
 
 __all__ = ["LFO_METHODS", "LfoSettings", "ModelSpec", "Sampling"]
 
@@ -80,6 +80,7 @@ class ModelSpec:
     init_window: int | None = None
     volatility: str = DEFAULT_VOLATILITY
     variance_multiplier: str | None = None  # the column of variance multipliers ("known")
+    targets: tuple[str, ...] | str = ()  # many funds (bayes-beta fit-many): names, or "all"
     sampling: Sampling = field(default_factory=Sampling)
     compare: LfoSettings = field(default_factory=LfoSettings)
     priors: tuple[PriorVariant, ...] = tuple(PRIOR_VARIANTS.values())
@@ -88,6 +89,8 @@ class ModelSpec:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "factors", tuple(self.factors))
+        if self.targets != "all":
+            object.__setattr__(self, "targets", tuple(self.targets))
         object.__setattr__(self, "priors", tuple(self.priors))
         _check_model(self)
         _check_sampling(self.path, self.sampling, self.compare)
@@ -133,6 +136,9 @@ class ModelSpec:
 
     def load_data(self) -> pd.DataFrame:
         """The frame with the target and factor columns, at the spec's frequency and dates."""
+        if not self.target:
+            fail(self.path, "target", "this spec names many targets (targets = ...), not one.",
+                 "run `bayes-beta fit-many`, or give target = \"<column>\".")
         try:
             frame = assemble(self)
         except SpecError:
@@ -140,6 +146,31 @@ class ModelSpec:
         except BayesBetaError as err:
             fail(self.path, "data", str(err))
         return frame
+
+    def target_names(self) -> list[str]:
+        """The funds of a many-target spec (``targets``; ``"all"`` reads the returns source's
+        columns, less the factors, ``RF`` and any variance multiplier)."""
+        if not self.targets:
+            return [self.target]
+        if self.targets != "all":
+            return list(self.targets)
+        try:
+            return target_columns(self)
+        except BayesBetaError as err:
+            fail(self.path, "targets", str(err))
+
+    def load_universe(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """``(returns, factors)`` of every target: each fund's column is assembled exactly as
+        ``load_data`` would assemble it alone (NaN where it has no data); the factors are the
+        union over the funds' dates."""
+        returns, factors = {}, []
+        for name in self.target_names():
+            frame = dataclasses.replace(self, target=name, targets=()).load_data()
+            returns[name] = frame[name]
+            factors.append(frame[list(self.factors)])
+        returns = pd.concat(returns, axis=1).sort_index()
+        factors = pd.concat(factors).groupby(level=0).first().sort_index()
+        return returns, factors
 
 
 # ---------------------------------------------------------------------- validation helpers
@@ -179,6 +210,11 @@ def _check_model(spec: ModelSpec) -> None:
     if spec.target in spec.factors:
         fail(p, "factors", f"the target {spec.target!r} is also a factor.",
              "remove it from factors.")
+    both = [t for t in (spec.targets if spec.targets != "all" else ()) if t in spec.factors]
+    if both:
+        fail(p, "targets", f"{both} are also factors.", "remove them from targets.")
+    if spec.targets and len(set(spec.targets)) < len(spec.targets) and spec.targets != "all":
+        fail(p, "targets", f"{list(spec.targets)} repeats a name.", "list each target once.")
     for key in ("start", "end"):
         _check_date(p, key, getattr(spec, key))
     if spec.start and spec.end and pd.Timestamp(spec.start) > pd.Timestamp(spec.end):

@@ -19,7 +19,8 @@ from bayes_beta.specs.sources import DataSources
 
 __all__ = ["load_spec", "spec_from_dict"]
 
-TOP_KEYS = ("name", "description", "data", "frequency", "start", "end", "target", "factors",
+TOP_KEYS = ("name", "description", "data", "frequency", "start", "end", "target", "targets",
+            "factors",
             "intercept", "dynamics", "initial", "init_window", "volatility",
             "variance_multiplier", "sampling", "compare", "priors")
 VARIANT_KEYS = ("base", "description", "state", "obs", "correlated", "lkj_eta", "phi_alpha",
@@ -135,11 +136,27 @@ def _date(value):
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
+def _targets(path, value):
+    """``targets``: ``"all"`` (every column of the returns) or a list of column names."""
+    if value is None:
+        return ()
+    if value == "all":
+        return "all"
+    what = 'a list of column names, e.g. ["Util", "Banks"], or "all"'
+    _typed(path, "targets", value, list, what)
+    if not value:
+        fail(path, "targets", "is empty.", f"give {what}.")
+    for t in value:
+        _typed(path, "targets", t, str, what)
+    return tuple(value)
+
+
 def spec_from_dict(d: dict, path=None) -> ModelSpec:
     """Build a :class:`ModelSpec` from a parsed TOML document (``path`` for messages)."""
     _unknown(path, d, TOP_KEYS, "")
+    targets = _targets(path, d.get("targets"))
     for key in ("name", "data", "target", "factors"):
-        if key not in d:
+        if key not in d and not (key == "target" and targets):
             fail(path, key, "missing required key.", "see models/README.md for the format.")
     for key in ("name", "target", "description", "frequency", "dynamics", "initial"):
         _typed(path, key, d.get(key), str, "a string")
@@ -166,8 +183,12 @@ def spec_from_dict(d: dict, path=None) -> ModelSpec:
               if priors_table else tuple(PRIOR_VARIANTS.values()))
     opts = {k: d[k] for k in ("frequency", "intercept", "dynamics", "initial", "init_window",
                               "volatility", "variance_multiplier", "description") if k in d}
-    return ModelSpec(name=d["name"], data=_data(path, d["data"]), target=d["target"],
-                     factors=tuple(factors), start=_date(d.get("start")), end=_date(d.get("end")),
+    if "target" in d:
+        target = d["target"]
+    else:  # a many-target spec: its first fund (none yet for "all")
+        target = targets[0] if isinstance(targets, tuple) else ""
+    return ModelSpec(name=d["name"], data=_data(path, d["data"]), target=target,
+                     targets=targets, factors=tuple(factors), start=_date(d.get("start")), end=_date(d.get("end")),
                      priors=priors, path=path, **sections, **opts)
 
 

@@ -24,7 +24,8 @@ from bayes_beta.data.datasets import DATASETS, load_dataset
 from bayes_beta.data.frames import aggregate_weekly, weekly_excess
 from bayes_beta.specs.messages import fail, hint
 
-__all__ = ["YIELD_CHANGE", "DataSources", "assemble", "check_data", "is_csv", "resolve"]
+__all__ = ["YIELD_CHANGE", "DataSources", "assemble", "check_data", "is_csv", "resolve",
+           "target_columns"]
 
 YIELD_CHANGE = re.compile(r"^d(\d+)([ym])$")  # d10y -> 10year, d3m -> 3month
 
@@ -151,6 +152,14 @@ def assemble(spec) -> pd.DataFrame:
     else:
         out = _weekly(daily, rf="RF" if "RF" in daily else None, excess=excess, changes=changes)
     return out[cols].dropna().copy()
+
+
+def target_columns(spec) -> list[str]:
+    """Every column of the spec's returns source except the factors, ``RF`` and the variance
+    multiplier (the funds of ``targets = "all"``)."""
+    source = spec.data.returns if isinstance(spec.data, DataSources) else spec.data
+    skip = {*spec.factors, "RF", spec.variance_multiplier}
+    return [str(c) for c in _read(spec, source, "daily").columns if c not in skip]
 
 
 def _weekly(daily: pd.DataFrame, rf=None, excess=(), changes=None) -> pd.DataFrame:

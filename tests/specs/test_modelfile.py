@@ -12,6 +12,8 @@ from bayes_beta.specs import DataSources, ModelSpec, load_spec
 
 MODELS = Path(__file__).resolve().parents[2] / "models"
 SHIPPED = sorted(MODELS.glob("*.toml"))
+MANY = [p for p in SHIPPED if "targets" in p.read_text()]
+SHIPPED = [p for p in SHIPPED if p not in MANY]
 
 BASE = """
 name = "t"
@@ -47,6 +49,32 @@ def test_every_shipped_spec_and_its_data_load(path):
     assert any(v.correlated for v in spec.priors)  # the LKJ variant
     with pytest.raises(AttributeError):
         spec.name = "changed"  # frozen
+
+
+def test_industries_spec_names_every_industry_assembled_as_alone():
+    spec = load_spec(MODELS / "industries_ff3.toml")
+    assert spec.targets == "all" and MANY == [MODELS / "industries_ff3.toml"]
+    names = spec.target_names()
+    assert len(names) == 47 and names[0] == "Agric" and "RF" not in names
+    returns, factors = spec.load_universe()
+    assert returns.shape == (1461, 47) and list(factors.columns) == ["Mkt-RF", "SMB", "HML"]
+    for name in ("Util", "Banks"):
+        alone = spec.with_(target=name, targets=()).load_data()
+        pd.testing.assert_series_equal(returns[name].dropna(), alone[name])
+        pd.testing.assert_frame_equal(factors.loc[alone.index], alone[list(spec.factors)],
+                                      check_freq=False)
+    with pytest.raises(bb.SpecError, match="many targets"):
+        spec.load_data()
+
+
+def test_targets_list_gives_those_funds(tmp_path):
+    spec = load_spec(write(tmp_path, BASE.replace('target = "Util"\n', "")
+                           .replace('"example"', '{ returns = "industries" }')
+                           .replace('["Mkt-RF", "d10y"]', '["Mkt-RF"]')
+                           + 'targets = ["Util", "Banks"]'))
+    assert spec.target_names() == ["Util", "Banks"] and spec.target == "Util"
+    returns, _ = spec.load_universe()
+    assert list(returns.columns) == ["Util", "Banks"]
 
 
 def test_utilities_spec_reproduces_load_example_exactly():
@@ -210,6 +238,10 @@ INVALID = {
                                       "did you mean 'half_life'"]),
     "volatility prior negative": (BASE + "[priors.a]\nvolatility = { vol_of_vol = -1 }",
                                   ["priors.a.volatility:", "vol_of_vol must be positive"]),
+    "targets empty": (BASE + "targets = []", ["targets: is empty"]),
+    "targets not a list": (BASE + "targets = 3", ["targets: must be a list of column names"]),
+    "targets overlap factors": (BASE + 'targets = ["Banks", "Mkt-RF"]',
+                                ["targets:", "are also factors"]),
     "volatility prior pair": (BASE + "[priors.a]\nvolatility = { persistence = 3 }",
                               ["priors.a.volatility.persistence: must be two numbers"]),
 }
