@@ -65,7 +65,7 @@ def fund_summary(fit, *, seconds: float = np.nan, worker_rss_mb: float = np.nan)
     design, post = fit.design, fit.tree["posterior"].to_dataset()
     paths = fit.tree["exposures"]["path"]
     q = np.array([[(1 - p) / 2, (1 + p) / 2] for p in PROBS])
-    quant = paths.quantile(q.ravel(), dim=list(SAMPLE)).values.reshape(len(PROBS), 2,
+    quant = paths.quantile(q.ravel(), dim=list(SAMPLE), skipna=False).values.reshape(len(PROBS), 2,
                                                                        *paths.shape[2:])
     tf, ptf = ("time", "factor"), ("prob", "time", "factor")
     mean = fit.tree["exposures"]["smoothed_mean"].values

@@ -25,8 +25,8 @@ from bayes_beta.data.design import Design
 from bayes_beta.kalman.propagate import garch_variances, loglik_draws, propagate_seeded
 from bayes_beta.specs.statespace import psd_factor
 
-__all__ = ["CHUNK_VALUES", "DrawMatrices", "draw_matrices", "draw_seeds", "exposures", "loglik_per_draw",
-           "stack_draws"]
+__all__ = ["CHUNK_VALUES", "DrawMatrices", "draw_matrices", "draw_seeds", "exposures",
+           "loglik_per_draw", "matrices_and_loglik", "per_draw", "stack_draws"]
 
 SAMPLE = ("chain", "draw")
 
@@ -50,6 +50,12 @@ def stack_draws(posterior: xr.Dataset) -> xr.Dataset:
 def draw_matrices(draws, design: Design) -> DrawMatrices:
     """Model matrices of each draw from a stacked posterior (or a dict of arrays, draws first);
     the observation sd per step comes from ``volatility``, or from the GARCH recursion."""
+    return matrices_and_loglik(draws, design, loglik=False)[0]
+
+
+def matrices_and_loglik(draws, design: Design, loglik: bool = True):
+    """``(DrawMatrices, l_t)`` of each draw (``l_t`` (S, n), or ``None`` when not asked for):
+    for GARCH draws one filter pass gives both the variances ``r_t`` and ``l_t``."""
     get = lambda name: np.asarray(draws[name], dtype=float)  # noqa: E731
     S, K = get("sigma_state").shape[0], design.K
     Q_sqrt = get("L_state") if "L_state" in draws else get("sigma_state")[:, :, None] * np.eye(K)
@@ -61,17 +67,24 @@ def draw_matrices(draws, design: Design) -> DrawMatrices:
         b0, P0 = get("b0"), np.zeros((S, K, K))
     else:
         b0, P0 = np.broadcast_to(design.b0, (S, K)), np.broadcast_to(design.P0, (S, K, K))
+    ll = None
     if "volatility" in draws:
         r_sqrt = get("volatility")
     elif "garch_alpha" in draws:
-        r_sqrt = np.sqrt(_garch_paths(get, design, T, Q_sqrt, b0, P0, c))
+        r, ll = _garch_paths(get, design, T, Q_sqrt, b0, P0, c)
+        r_sqrt = np.sqrt(r)
     else:
         r_sqrt = get("sigma_obs").reshape(S, 1)
-    return DrawMatrices(*(np.ascontiguousarray(a) for a in (T, Q_sqrt, r_sqrt, b0, P0, c)))
+    m = DrawMatrices(*(np.ascontiguousarray(a) for a in (T, Q_sqrt, r_sqrt, b0, P0, c)))
+    if loglik and ll is None:
+        ll = loglik_draws(design.y, np.ascontiguousarray(design.H), m.T, m.Q_sqrt, m.r_sqrt,
+                          m.b0, m.P0, m.c)
+    return m, ll
 
 
-def _garch_paths(get, design, T, Q_sqrt, b0, P0, c) -> np.ndarray:
-    """``r_t`` (S, n) of each draw's GARCH recursion (:mod:`bayes_beta.bayesian.volatility`)."""
+def _garch_paths(get, design, T, Q_sqrt, b0, P0, c):
+    """``(r_t, l_t)`` (S, n) each of every draw's GARCH recursion
+    (:mod:`bayes_beta.bayesian.volatility`)."""
     r_bar = get("sigma_obs") ** 2
     p = get("garch_persistence")
     params = np.stack([r_bar * (1.0 - p), get("garch_alpha"), get("garch_gamma"), r_bar], 1)
@@ -79,7 +92,7 @@ def _garch_paths(get, design, T, Q_sqrt, b0, P0, c) -> np.ndarray:
         np.ascontiguousarray(a) for a in (T, Q_sqrt, params, b0, P0, c)))
 
 
-def _per_draw(stacked: xr.Dataset, values: np.ndarray, dims) -> xr.DataArray:
+def per_draw(stacked: xr.Dataset, values: np.ndarray, dims) -> xr.DataArray:
     """Kernel output (S, ...) back to dims (chain, draw, ...): a reshape when the draws are
     stacked chain by chain (as :func:`stack_draws` does), an unstack otherwise."""
     chain, draw = stacked["chain"].values, stacked["draw"].values
@@ -113,10 +126,7 @@ def _mix(base, chain, draw) -> np.ndarray:
 
 def loglik_per_draw(stacked: xr.Dataset, design: Design) -> xr.DataArray:
     """``l_t`` of every draw, dims (chain, draw, time): the filter alone."""
-    m = draw_matrices(stacked, design)
-    ll = loglik_draws(design.y, np.ascontiguousarray(design.H), m.T, m.Q_sqrt, m.r_sqrt, m.b0,
-                      m.P0, m.c)
-    return _per_draw(stacked, ll, ("time",))
+    return per_draw(stacked, matrices_and_loglik(stacked, design)[1], ("time",))
 
 
 class _Moments:
@@ -143,7 +153,8 @@ class _Moments:
 CHUNK_VALUES = 4_000_000
 
 
-def exposures(stacked: xr.Dataset, design: Design, seed=None) -> tuple[xr.Dataset, xr.DataArray]:
+def exposures(stacked: xr.Dataset, design: Design, seed=None,
+              matrices: DrawMatrices | None = None) -> tuple[xr.Dataset, xr.DataArray]:
     """``(exposures, loglik_t)`` of the draws in ``stacked`` (see the module docstring).
 
     ``exposures`` holds per draw the joint smoothed ``path`` and a real-time ``filtered_draw``
@@ -151,8 +162,9 @@ def exposures(stacked: xr.Dataset, design: Design, seed=None) -> tuple[xr.Datase
     variance parts. ``loglik_t`` has dims (chain, draw, time). Each draw's random numbers come
     from its own seed (:func:`draw_seeds`), drawn inside the kernel; the filter and smoother
     output of each draw is reduced to moments chunk by chunk (:data:`CHUNK_VALUES`).
+    ``matrices``: the draws' :class:`DrawMatrices` when already computed.
     """
-    m = draw_matrices(stacked, design)
+    m = draw_matrices(stacked, design) if matrices is None else matrices
     S, K, n = m.T.shape[0], design.K, len(design.y)
     seeds = draw_seeds(seed, stacked["chain"].values, stacked["draw"].values)
     y, H, P0_sqrt = design.y, np.ascontiguousarray(design.H), np.ascontiguousarray(psd_factor(m.P0))
@@ -169,14 +181,14 @@ def exposures(stacked: xr.Dataset, design: Design, seed=None) -> tuple[xr.Datase
             acc.add(x)
     tf = ("time", "factor")
     if "volatility" not in stacked and m.r_sqrt.shape[1] > 1:  # GARCH: a path of the filter
-        extra = {"volatility": _per_draw(stacked, m.r_sqrt, ("time",))}
+        extra = {"volatility": per_draw(stacked, m.r_sqrt, ("time",))}
     else:
         extra = {}
     mo = moments
     ds = xr.Dataset({
         **extra,
-        "path": _per_draw(stacked, path, tf),
-        "filtered_draw": _per_draw(stacked, filtered_draw, tf),
+        "path": per_draw(stacked, path, tf),
+        "filtered_draw": per_draw(stacked, filtered_draw, tf),
         "smoothed_mean": (tf, mo["b_smooth"].mean),
         "smoothed_param_var": (tf, mo["b_smooth"].var),
         "smoothed_state_var": (tf, mo["v_smooth"].mean),
@@ -184,4 +196,4 @@ def exposures(stacked: xr.Dataset, design: Design, seed=None) -> tuple[xr.Datase
         "filtered_param_var": (tf, mo["b_filt"].var),
         "filtered_state_var": (tf, mo["v_filt"].mean),
     })
-    return ds, _per_draw(stacked, ll, ("time",))
+    return ds, per_draw(stacked, ll, ("time",))

@@ -16,11 +16,18 @@ from __future__ import annotations
 import json
 import warnings
 
+import numpy as np
 import pymc as pm
 import xarray as xr
 
 from bayes_beta.bayesian.model import Setup
-from bayes_beta.bayesian.propagate import exposures, loglik_per_draw, stack_draws
+from bayes_beta.bayesian.propagate import (
+    DrawMatrices,
+    exposures,
+    matrices_and_loglik,
+    per_draw,
+    stack_draws,
+)
 from bayes_beta.data.design import Design
 from bayes_beta.errors import SpecError
 from bayes_beta.version import __version__
@@ -105,9 +112,16 @@ def assemble_tree(groups: dict, setup: Setup, model: pm.Model, *, seed=None,
     step = path_draw_step(post.sizes["chain"], post.sizes["draw"], len(design.y), design.K,
                           path_draws)
     kept = stack_draws(post.isel(draw=slice(None, None, step)))
-    ex, loglik_t = exposures(kept, design, seed=seed)
-    if step > 1:
-        loglik_t = loglik_per_draw(stack_draws(post), design)
+    if step == 1:
+        ex, loglik_t = exposures(kept, design, seed=seed)
+    else:  # every draw's l_t (and GARCH variances) in one pass; the kept draws reuse them
+        every = stack_draws(post)
+        m, ll = matrices_and_loglik(every, design)
+        rows = np.arange(post.sizes["chain"] * post.sizes["draw"]).reshape(
+            post.sizes["chain"], post.sizes["draw"])[:, ::step].ravel()
+        ex, _ = exposures(kept, design, seed=seed,
+                          matrices=DrawMatrices(*(a[rows] for a in m)))
+        loglik_t = per_draw(every, ll, ("time",))
     coords = {"time": design.time.rename(None), "factor": list(design.factors)}
     ex = ex.assign_coords(coords)
     loglik = loglik_t.assign_coords(time=coords["time"]).isel(time=design.observed)

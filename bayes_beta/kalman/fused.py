@@ -238,3 +238,11 @@ def loglik_value_grad(y, H, T, Q, r, b0, P0, c, grad_T, K):
 def variances(y, H, T, Q, r, b0, P0, c, K):
     """``r_t`` (n,) of every step: the given values, or the GARCH recursion on this data."""
     return _forward(y, H, T, Q, r, b0, P0, c, True, False, K)[7]
+
+
+@njit(**_KERNEL)
+def garch_terms(y, H, T, Q, r, b0, P0, c, K):
+    """``(r_t, l_t)`` (n,) each: the variances of :func:`variances` and the log-likelihood
+    terms of :func:`loglik_terms`, from one pass."""
+    stores = _forward(y, H, T, Q, r, b0, P0, c, True, False, K)
+    return stores[7], stores[6]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 from numba import literally, njit, prange
 
-from bayes_beta.kalman.fused import loglik_terms, variances
+from bayes_beta.kalman.fused import garch_terms, loglik_terms
 from bayes_beta.kalman.steps import (
     FASTMATH,
     loglik_term,
@@ -257,18 +257,19 @@ def loglik_draws(y, H, T, Q_sqrt, r_sqrt, b0, P0, c):
 @njit(cache=True, parallel=True, error_model="numpy", fastmath=FASTMATH)
 def _garch(y, H, T, Q_sqrt, garch, b0, P0, c, K):
     literally(K)
-    S = T.shape[0]
-    out = np.empty((S, H.shape[0]))
+    S, n = T.shape[0], H.shape[0]
+    r, ll = np.empty((S, n)), np.empty((S, n))
     for s in prange(S):
         Q = Q_sqrt[s] @ Q_sqrt[s].T
         params = (garch[s, 0], garch[s, 1], garch[s, 2], garch[s, 3])
-        out[s] = variances(y, H, T[s], Q, params, b0[s], P0[s], c[s : s + 1], K)
-    return out
+        r[s], ll[s] = garch_terms(y, H, T[s], Q, params, b0[s], P0[s], c[s : s + 1], K)
+    return r, ll
 
 
 def garch_variances(y, H, T, Q_sqrt, garch, b0, P0, c):
-    """``r_t`` (S, n) of every draw's GARCH recursion on the data (``garch`` (S, 4): omega,
-    alpha, gamma, r0; other shapes as in :func:`propagate_draws`)."""
+    """``r_t`` and ``l_t`` (S, n) each of every draw's GARCH recursion on the data, from one
+    filter pass (``garch`` (S, 4): omega, alpha, gamma, r0; other shapes as in
+    :func:`propagate_draws`)."""
     return _garch(y, H, T, Q_sqrt, garch, b0, P0, c, H.shape[1])
 
 

@@ -123,3 +123,22 @@ def test_draw_seeds_differ_and_repeat():
     assert seeds.dtype == np.uint32 and len(np.unique(seeds)) == 4000
     np.testing.assert_array_equal(seeds, draw_seeds(7, chain, draw))
     assert not np.array_equal(seeds, draw_seeds(8, chain, draw))
+
+
+def test_garch_variances_and_loglik_come_from_one_pass():
+    """For GARCH draws the pass that gives r_t also gives l_t: equal to the filter run on
+    those r_t, and to the kept draws' exposures pass."""
+    from bayes_beta.bayesian.propagate import matrices_and_loglik
+    from bayes_beta.kalman.propagate import loglik_draws
+
+    design = make_design(_frame(), "fund", ["f1", "f2"])
+    post = _posterior(**POST, garch_persistence=[0.9, 0.95, 0.8, 0.97],
+                      garch_alpha=[0.1, 0.05, 0.2, 0.03], garch_gamma=[0.8, 0.9, 0.6, 0.94])
+    stacked = stack_draws(post)
+    m, ll = matrices_and_loglik(stacked, design)
+    assert m.r_sqrt.shape == (4, 80) and np.ptp(m.r_sqrt[0]) > 0
+    ref = loglik_draws(design.y, np.ascontiguousarray(design.H), m.T, m.Q_sqrt, m.r_sqrt, m.b0,
+                       m.P0, m.c)
+    np.testing.assert_allclose(ll, ref, rtol=1e-12)
+    _, ll_ex = exposures(stacked, design, seed=1)
+    np.testing.assert_allclose(ll_ex.values.reshape(4, 80), ll, rtol=1e-12)
