@@ -140,7 +140,8 @@ def industries(mode: str, funds: int | None, workers: int) -> None:
                "median_min_ess_bulk": float(data["ess_bulk_min"].median()),
                "divergences": int(data["divergences"].sum()),
                "funds_with_warnings": int((data["n_problems"] > 0).sum()),
-               "peak_worker_mb": float(index["worker_rss_mb"].max()),
+               "peak_worker_mb": float(index["worker_peak_mb"].max()),
+               "worker_mb_max": float(index["worker_rss_mb"].max()),
                "fit_mb_median": float(index["fit_mb"].median()),
                "store_mb": sum(p.stat().st_size for p in store.rglob("*") if p.is_file()) / 1e6}
     else:
@@ -190,6 +191,9 @@ def universe(funds: int, workers: int) -> None:
     fs = bb.fit_many(returns, factors, store=store, workers=workers, seed=1, keep="summary",
                      draws=500, tune=500, chains=2, volatility="constant", progress=True)
     wall = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    bb.open_store(store)
+    open_s = time.perf_counter() - t1
     index = pd.read_csv(store / "index.csv", index_col="fund")
     data = fs.data
     size = sum(p.stat().st_size for p in store.rglob("*") if p.is_file())
@@ -198,9 +202,11 @@ def universe(funds: int, workers: int) -> None:
         "wall_s": wall, "funds_per_minute": 60 * funds / wall,
         "per_fund_worker_s_median": float(index["seconds"].median()),
         "compiles": int(index["compiled"].sum()),
-        "peak_worker_mb": float(index["worker_rss_mb"].max()),
+        "peak_worker_mb": float(index["worker_peak_mb"].max()),
         "worker_mb_first_last": [float(index["worker_rss_mb"].iloc[:20].median()),
                                  float(index["worker_rss_mb"].iloc[-20:].median())],
+        "worker_mb_max": float(index["worker_rss_mb"].max()),
+        "open_store_s": open_s,
         "store_gb": size / 1e9, "disk_per_fund_mb": size / funds / 1e6,
         "min_ess_bulk": float(data["ess_bulk_min"].min()),
         "funds_with_warnings": int((data["n_problems"] > 0).sum()),

@@ -87,7 +87,7 @@ def write_report(results: Path, out: Path) -> None:
                   f"{uni['workers']} local workers.", ""]
         lines += _table(
             ["funds", "wall s", "funds per minute", "s per fund per worker (median)",
-             "peak memory per worker MB", "worker memory, first 20 / last 20 funds (MB)",
+             "peak memory per worker MB", "worker memory after a fund, first 20 / last 20 funds (MB)",
              "store GB", "MB per fund", "min bulk ESS", "funds with warnings"],
             [[uni["funds"], f"{uni['wall_s']:.0f}", f"{uni['funds_per_minute']:.0f}",
               f"{uni['per_fund_worker_s_median']:.2f}", f"{uni['peak_worker_mb']:.0f}",

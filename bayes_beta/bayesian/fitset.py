@@ -294,22 +294,56 @@ def load_fitset(path) -> FitSet:
 
 
 def combine(rows: dict, attrs: dict, store=None) -> FitSet:
-    """A FitSet from per-fund rows (fund -> summary Dataset), funds in the given order."""
+    """A FitSet from per-fund rows (fund -> summary Dataset), funds in the given order; dates
+    are the union of the funds' (NaN where a fund has none), and a failed fund's row holds its
+    status and reason only."""
     if not rows:
         raise DataError("No funds to combine.")
     funds = list(rows)
-    data = xr.concat([rows[f] for f in funds], pd.Index(funds, name="fund", dtype=object), join="outer",
-                     combine_attrs="override", data_vars="all", coords="minimal",
-                     compat="equals", fill_value=_fills(rows))
-    for name in _TEXT:
-        if name in data:
-            data[name] = data[name].fillna("").astype(str)
+    done = [r for r in rows.values() if "mean" in r]
+    coords = {"fund": pd.Index(funds, name="fund", dtype=object)}
+    if done:
+        for dim in ("factor", "prob", "parameter"):
+            first = done[0][dim].values
+            if any(not np.array_equal(r[dim].values, first) for r in done[1:]):
+                raise DataError(f"The funds' summaries differ in their {dim!r} labels: they "
+                                "were not fitted with one model.")
+            coords[dim] = first
+        coords["time"] = pd.DatetimeIndex(sorted(set().union(*(r.indexes["time"]
+                                                               for r in done))))
+    names = list(dict.fromkeys(n for r in [*done, *rows.values()] for n in r.data_vars))
+    data = xr.Dataset({n: _stack(n, rows, coords) for n in names}, coords=coords)
     data.attrs.update(attrs)
     return FitSet(data, store)
 
 
-def _fills(rows: dict) -> dict:
-    return {name: "" for name in _TEXT}
+def _stack(name: str, rows: dict, coords: dict) -> xr.Variable:
+    """One variable of every fund's row in one array (fund first), missing entries filled."""
+    having = [r[name] for r in rows.values() if name in r]
+    dims = having[0].dims
+    shape = (len(rows), *(len(coords[d]) for d in dims))
+    kind = having[0].dtype.kind
+    if name in _TEXT or kind in "OUS":
+        out = np.full(shape, "", dtype=object)
+    elif kind == "M":
+        out = np.full(shape, np.datetime64("NaT", "ns"))
+    elif kind in "iub" and len(having) == len(rows):
+        out = np.zeros(shape, dtype=having[0].dtype)
+    else:
+        out = np.full(shape, np.nan)
+    for i, row in enumerate(rows.values()):
+        if name not in row:
+            continue
+        values = row[name].values
+        if "time" in dims:
+            index = tuple(coords["time"].get_indexer(row.indexes["time"]) if d == "time"
+                          else slice(None) for d in dims)
+            out[i][index] = values  # one array index: its axis stays in place
+        else:
+            out[i] = values
+    if name in _TEXT or kind in "OUS":
+        out = out.astype(str)
+    return xr.Variable(("fund", *dims), out)
 
 
 def open_store(path) -> FitSet:

@@ -41,6 +41,8 @@ KEEP = ("fit", "summary")
 #: Path draws a ``keep="summary"`` store keeps per fund (the FitSet's bands use them all first).
 SUMMARY_PATHS = 200
 MODEL_KEYS = ("intercept", "dynamics", "initial", "init_window", "likelihood", "volatility")
+#: Seconds between rewrites of ``index.csv`` while funds finish (and once at the end).
+INDEX_EVERY_S = 2.0
 SAMPLER_KEYS = ("draws", "tune", "chains", "sampler", "target_accept", "path_draws")
 
 
@@ -62,10 +64,26 @@ def _threads() -> int:
         return os.cpu_count() or 1
 
 
-def _rss_mb() -> float:
+def _peak_mb() -> float:
     """Peak resident memory of this process, MB."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
+
+
+def _rss_mb() -> float:
+    """Resident memory of this process now, MB, after handing freed heap back to the system
+    (glibc keeps freed blocks of large transient arrays otherwise)."""
+    import ctypes
+    import gc
+
+    import psutil
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc
+        pass
+    return psutil.Process().memory_info().rss / 2**20
 
 
 def _reduced(fit, n_paths: int):
@@ -114,10 +132,13 @@ def fit_fund(fund, frame: pd.DataFrame, factors: list, priors, kwargs: dict, sto
         return record
     saved = result if keep == "fit" else _reduced(result, SUMMARY_PATHS)
     saved.save(store.fit_path(fund))
+    summary = fund_summary(result)
+    del result, saved
     seconds, rss = time.perf_counter() - start, _rss_mb()
-    store.write_summary(fund, fund_summary(result, seconds=seconds, worker_rss_mb=rss))
-    record.update(status="done", seconds=seconds, worker_rss_mb=rss,
-                  problems=len(result.problems), compiled=COMPILES[0] - compiles,
+    summary["seconds"], summary["worker_rss_mb"] = seconds, rss
+    store.write_summary(fund, summary)
+    record.update(status="done", seconds=seconds, worker_rss_mb=rss, worker_peak_mb=_peak_mb(),
+                  problems=int(summary["n_problems"]), compiled=COMPILES[0] - compiles,
                   fit_mb=store.fit_path(fund).stat().st_size / 1e6)
     return record
 
@@ -249,6 +270,7 @@ def _run(todo, returns, factors, priors, options, store, keep, seed, client, wor
 
     client, cluster = _client(client, workers)
     names = list(factors.columns)
+    written = time.monotonic()
     try:
         futures = {}
         for fund in todo:
@@ -266,7 +288,9 @@ def _run(todo, returns, factors, priors, options, store, keep, seed, client, wor
                 record = {"status": "failed", "reason": f"worker: {type(err).__name__}: {err}"}
                 store.write_failure(fund, {"fund": fund, **record})
             records[fund] = record
-            store.write_index(records)
+            if time.monotonic() - written > INDEX_EVERY_S:  # the fund files are the truth
+                store.write_index(records)
+                written = time.monotonic()
             bar(record["status"])
     finally:
         if cluster is not None:
