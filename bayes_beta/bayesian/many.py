@@ -74,11 +74,9 @@ def _rss_mb() -> float:
     """Resident memory of this process now, MB, after handing freed heap back to the system
     (glibc keeps freed blocks of large transient arrays otherwise)."""
     import ctypes
-    import gc
 
     import psutil
 
-    gc.collect()
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc
