@@ -71,16 +71,9 @@ def _peak_mb() -> float:
 
 
 def _rss_mb() -> float:
-    """Resident memory of this process now, MB, after handing freed heap back to the system
-    (glibc keeps freed blocks of large transient arrays otherwise)."""
-    import ctypes
-
+    """Resident memory of this process now, MB."""
     import psutil
 
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc
-        pass
     return psutil.Process().memory_info().rss / 2**20
 
 
