@@ -20,7 +20,7 @@ import xarray as xr
 
 from bayes_beta.errors import SpecError
 
-__all__ = ["SAMPLERS", "compile_model", "initial_points", "model_data", "run"]
+__all__ = ["SAMPLERS", "compile_model", "initial_points", "log_prior", "model_data", "run"]
 
 SAMPLERS = ("nutpie", "pymc")
 _COMPILED: OrderedDict[str, object] = OrderedDict()  # nutpie models compiled in this process
@@ -77,6 +77,47 @@ def compile_model(model: pm.Model, initial: dict | None = None, extra=()):
     while len(_COMPILED) > _COMPILED_MAX:
         _COMPILED.popitem(last=False)
     return compiled
+
+
+def _log_prior_function(model: pm.Model):
+    """PyMC's elementwise log-prior function of ``model`` (as ``pm.stats.compute_log_prior``
+    builds it), or ``None`` when it reads model data (then it cannot serve other data)."""
+    from pymc.model.transform.conditioning import remove_value_transforms
+    from pytensor.graph.traversal import ancestors
+
+    umodel = remove_value_transforms(model)
+    rvs = list(umodel.free_RVs)
+    outs = umodel.logp(vars=rvs, sum=False)
+    data = set(model.data_vars) | set(umodel.data_vars)
+    if any(v in data for v in ancestors(outs)):
+        return None
+    fn = umodel.compile_fn(inputs=umodel.value_vars, outs=outs, on_unused_input="ignore")
+    dtypes = {umodel.rvs_to_values[rv].name: umodel.rvs_to_values[rv].type.dtype for rv in rvs}
+    return fn, [rv.name for rv in rvs], dtypes
+
+
+def log_prior(model: pm.Model, posterior: xr.Dataset) -> xr.Dataset:
+    """The ``log_prior`` group of ``pm.stats.compute_log_prior`` (elementwise log-density of each
+    free variable at each draw), with the compiled function kept per model structure: PyMC
+    compiles a new one for every call, which costs time and memory when many funds of one shape
+    are fitted in a process."""
+    from pymc.backends.arviz import apply_function_over_dataset, coords_and_dims_for_inferencedata
+
+    key = "log_prior:" + structure_key(model)
+    if key not in _COMPILED:
+        _COMPILED[key] = _log_prior_function(model)
+        while len(_COMPILED) > _COMPILED_MAX:
+            _COMPILED.popitem(last=False)
+    entry = _COMPILED[key]
+    if entry is None:
+        tree = xr.DataTree.from_dict({"posterior": posterior})
+        with model:
+            return pm.stats.compute_log_prior(tree, extend_inferencedata=False, progressbar=False)
+    fn, names, dtypes = entry
+    coords, dims = coords_and_dims_for_inferencedata(model)
+    return apply_function_over_dataset(fn, posterior[names].astype(dtypes, copy=False),
+                                       output_var_names=names, sample_dims=("chain", "draw"),
+                                       dims=dims, coords=coords, progressbar=False)
 
 
 def _groups(tree, model: pm.Model) -> dict[str, xr.Dataset]:

@@ -28,6 +28,7 @@ from bayes_beta.bayesian.propagate import (
     per_draw,
     stack_draws,
 )
+from bayes_beta.bayesian.sampling import log_prior
 from bayes_beta.data.design import Design
 from bayes_beta.errors import SpecError
 from bayes_beta.version import __version__
@@ -132,7 +133,6 @@ def assemble_tree(groups: dict, setup: Setup, model: pm.Model, *, seed=None,
         **_data_groups(design),
         "exposures": ex,
     })
-    with model:
-        pm.stats.compute_log_prior(tree, extend_inferencedata=True, progressbar=False)
+    tree["log_prior"] = log_prior(model, post)
     tree.attrs.update(attributes(setup, sampler, seed))
     return tree

@@ -84,3 +84,30 @@ def test_pymc_sampler_takes_the_same_data_path():
               data={"y": y})
     assert out["posterior"].sizes == {"chain": 1, "draw": 20, "factor": 2}
     np.testing.assert_array_equal(model_data(model)["y"], df["y"].to_numpy())
+
+
+@pytest.mark.parametrize("options", [
+    {}, {"volatility": "stochastic"}, {"dynamics": "mean_reverting", "initial": "prior"},
+    {"priors": "correlated", "volatility": "constant"},
+])
+def test_cached_log_prior_equals_pymcs_for_every_dataset_of_a_shape(options):
+    """The log-prior function compiled once per shape gives, for a second dataset of that shape,
+    what ``pm.stats.compute_log_prior`` computes afresh."""
+    import xarray as xr
+
+    from bayes_beta.bayesian.sampling import log_prior
+
+    for seed in (0, 1):
+        df = _frame(seed) * (1 + 50 * seed)
+        model = bb.build_model(df, "y", ["a", "b"], **options)
+        with model:
+            draws = pm.sample_prior_predictive(draws=6, random_seed=seed)["prior"].to_dataset()
+        post = draws[[v.name for v in model.free_RVs]].assign_coords(chain=[0])
+        ours = log_prior(model, post)
+        with model:
+            ref = pm.stats.compute_log_prior(xr.DataTree.from_dict({"posterior": post}),
+                                             extend_inferencedata=False, progressbar=False)
+        xr.testing.assert_allclose(ours, ref, rtol=1e-12)
+        assert set(ours.data_vars) == {v.name for v in model.free_RVs}
+    # the priors are unit-free, so the function reads no data and is kept for the shape
+    assert sampling._COMPILED["log_prior:" + structure_key(model)] is not None
