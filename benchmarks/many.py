@@ -234,7 +234,8 @@ def main(argv=None) -> int:
     elif args.what == "universe":
         universe(args.funds, args.workers)
     else:
-        from benchmarks.many_report import write_report
+        sys.path.insert(0, str(HERE))
+        from many_report import write_report
 
         write_report(RESULTS, HERE / "MANY.md")
     return 0

@@ -78,6 +78,12 @@ def write_report(results: Path, out: Path) -> None:
         if many and loop:
             lines += ["", f"Loop / fit_many wall time: {loop['wall_s'] / many['wall_s']:.2f}x. "
                       f"Compiles in fit_many: {many['compiles']} (one per worker)."]
+        old = _load(results, "industries_loop_before")
+        if old:
+            lines += ["", f"The same loop before this change (the code at the start of the "
+                      f"many-funds work: all 4,000 draws propagated; {old['funds']} funds, same "
+                      f"model and draws): {old['first_fund_s']:.1f} s for the first fund, "
+                      f"{old['per_fund_s_median']:.2f} s per further fund (median)."]
         lines.append("")
     uni = _load(results, "universe")
     if uni:
@@ -95,4 +101,14 @@ def write_report(results: Path, out: Path) -> None:
               f"{uni['store_gb']:.2f}", f"{uni['disk_per_fund_mb']:.2f}",
               f"{uni['min_ess_bulk']:.0f}", uni["funds_with_warnings"]]])
         lines.append("")
+    again = _load(results, "universe_collect")
+    if again:
+        lines += [f"Memory with a garbage collection every 10 funds per worker "
+                  f"(`bayes_beta.bayesian.many.COLLECT_EVERY`, added after the run above; "
+                  f"`many.py universe --funds {again['funds']}`): worker memory after a fund, "
+                  "median of the first / last 20 funds: "
+                  + " / ".join(f"{x:.0f}" for x in again["worker_mb_first_last"])
+                  + f" MB, at most {again['worker_mb_max']:.0f} MB; peak "
+                  f"{again['peak_worker_mb']:.0f} MB; {again['funds_per_minute']:.0f} funds per "
+                  "minute.", ""]
     out.write_text("\n".join(lines) + "\n")
