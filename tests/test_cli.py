@@ -202,7 +202,7 @@ def test_fit_many_writes_every_promised_file(tmp_path):
     spec = tmp_path / "many.toml"
     spec.write_text(MANY)
     out = tmp_path / "out"
-    res = run("fit-many", spec, "--out", out, "--workers", "2", "--funds", "Util,Banks",
+    res = run("fit-many", spec, "--out", out, "--workers", "1", "--funds", "Util,Banks",
               "--quiet")
     assert res.returncode == 0, res.stderr
     assert "FitSet(2 funds, 0 failed" in res.stdout
