@@ -114,7 +114,8 @@ def test_chunked_moments_equal_one_pass(monkeypatch):
     xr.testing.assert_allclose(one, two, rtol=1e-12, atol=1e-15)
     xr.testing.assert_equal(ll_one, ll_two)
     alone, _ = exposures(stacked.isel(sample=[2]), design, seed=5)
-    np.testing.assert_array_equal(alone["path"].values[0, 0], one["path"].values[1, 0])
+    # the same random numbers; the arithmetic may differ in the last bit (batched LAPACK)
+    np.testing.assert_allclose(alone["path"].values[0, 0], one["path"].values[1, 0], rtol=1e-13)
 
 
 def test_draw_seeds_differ_and_repeat():
