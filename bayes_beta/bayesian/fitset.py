@@ -119,7 +119,7 @@ def fund_summary(fit, *, seconds: float = np.nan, worker_rss_mb: float = np.nan)
     return ds
 
 
-def _failed_row(fund, record: dict) -> xr.Dataset:
+def _failed_row(record: dict) -> xr.Dataset:
     return xr.Dataset({"status": "failed", "reason": record.get("reason", ""),
                        "seed": int(record.get("seed", -1)),
                        "seconds": float(record.get("seconds", np.nan))})
@@ -356,7 +356,7 @@ def open_store(path) -> FitSet:
         if store.finished(fund):
             rows[fund] = store.read_summary(fund)
         elif (failure := store.failure(fund)) is not None:
-            rows[fund] = _failed_row(fund, failure)
+            rows[fund] = _failed_row(failure)
     if not rows:
         raise DataError(f"The store {str(store.root)!r} holds no finished or failed fund yet.")
     return combine(rows, {"settings": json.dumps(manifest["settings"])}, store.root)

@@ -26,6 +26,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
+import xarray as xr
 
 from bayes_beta.bayesian.args import check_choice, check_int, check_sampler_args
 from bayes_beta.bayesian.fitset import FitSet, fund_summary, open_store
@@ -89,8 +90,6 @@ def _reduced(fit, n_paths: int):
     step = max(1, -(-ex.sizes["chain"] * ex.sizes["draw"] // n_paths))
     groups = {k: fit.tree[k].to_dataset() for k in fit.tree.children if k != "log_likelihood"}
     groups["exposures"] = ex.isel(draw=slice(None, None, step))
-    import xarray as xr
-
     tree = xr.DataTree.from_dict(groups)
     tree.attrs.update(fit.tree.attrs)
     return Fit(tree, fit.design, fit.variant, fit.options, fit.problems)
