@@ -34,7 +34,7 @@ from pytensor.link.numba.dispatch.basic import register_funcify_default_op_cache
 
 from bayes_beta.kalman.fused import loglik_value_grad
 
-__all__ = ["NOISE_FORMS", "KalmanLoglikValueGrad", "kalman_loglik_sum"]
+__all__ = ["CACHE_VERSION", "NOISE_FORMS", "KalmanLoglikValueGrad", "kalman_loglik_sum"]
 
 NOISE_FORMS = {"constant": (0,), "steps": (1,), "garch": (0, 0, 0, 0)}  # ndims of the inputs
 
@@ -43,12 +43,13 @@ def _source_version() -> int:
     """A cache key salt from the kernels' source: editing them invalidates cached numba code."""
     here = Path(__file__).parent
     digest = hashlib.sha256()
-    for name in ("steps.py", "variance.py", "fused.py", "fused_op.py"):
+    for name in ("steps.py", "variance.py", "fused.py", "fused_op.py", "batch.py", "batch_op.py"):
         digest.update((here / name).read_bytes())
     return int(digest.hexdigest()[:12], 16)
 
 
-_CACHE_VERSION = _source_version()
+#: Salt of the Ops' numba cache keys: a hash of the kernels' source files.
+CACHE_VERSION = _source_version()
 
 
 class KalmanLoglikValueGrad(Op):
@@ -167,5 +168,5 @@ def _numba_kalman_loglik_value_grad(op, node, **kwargs):
                 y, H, T, Q, to_r(omega, alpha, gamma, r0), b0, P0, c)
             return (ll, T_bar, Q_bar, nb[0], nb[1], nb[2], nb[3], b_bar, P_bar, c_bar)
 
-    salt = _CACHE_VERSION * 4099 + K * 8 + int(op.T_diag) * 4 + list(NOISE_FORMS).index(op.noise)
+    salt = CACHE_VERSION * 4099 + K * 8 + int(op.T_diag) * 4 + list(NOISE_FORMS).index(op.noise)
     return value_grad, salt
