@@ -4,6 +4,7 @@
     bayes-beta fit     SPEC [--variant V] --out DIR
     bayes-beta compare SPEC --out DIR [--lfo approx|exact|none] [--min-train L]
     bayes-beta fit-many SPEC --out DIR [--scheduler ADDRESS] [--workers N] [--keep fit|summary]
+                                       [--pooling none|partial]
 
 Bad usage or input (unknown keys, bad values, missing files or columns, an unwritable ``--out``)
 stops before any sampling with one line on stderr and exit status 2; a failure at run time exits
@@ -32,6 +33,7 @@ EPILOG = """examples:
   bayes-beta compare my.toml --out out --draws 200 --tune 200 --chains 2 --lfo exact --min-train 150
   bayes-beta fit-many models/industries_ff3.toml --out out/industries --workers 2
   bayes-beta fit-many models/industries_ff3.toml --out out/industries --scheduler tcp://host:8786
+  bayes-beta fit-many models/industries_ff3.toml --out out/pooled --pooling partial
 
 The spec format is documented in models/README.md.
 """
@@ -114,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
     many.add_argument("--keep", choices=("fit", "summary"), default="fit",
                       help="per fund: the whole fit (default) or summaries and 200 paths")
     many.add_argument("--funds", metavar="F1,F2", help="comma-separated subset of the targets")
+    many.add_argument("--pooling", choices=("none", "partial"),
+                      help="independent fits or one joint fit whose noise scales share "
+                      "population hyperpriors (default: the spec's pooling, else none)")
     _sampling(many)
     return parser
 
@@ -251,7 +256,8 @@ def _fit_many(args, spec, say) -> int:
     try:
         fs = fit_many(returns, factors, variant, store=out / "store", client=client,
                       workers=args.workers, keep=args.keep, seed=spec.sampling.seed,
-                      progress=not args.quiet, **_many_options(spec))
+                      progress=not args.quiet, pooling=args.pooling or spec.pooling,
+                      **_many_options(spec))
     finally:
         if client is not None:
             client.close()

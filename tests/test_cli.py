@@ -221,6 +221,22 @@ def test_fit_many_writes_every_promised_file(tmp_path):
     assert again.returncode == 0, again.stderr  # resumes: nothing left to fit
 
 
+def test_fit_many_pooled_writes_the_population(tmp_path):
+    spec = tmp_path / "many.toml"
+    spec.write_text(MANY)
+    out = tmp_path / "out"
+    res = run("fit-many", spec, "--out", out, "--pooling", "partial", "--quiet")
+    assert res.returncode == 0, res.stderr
+    assert "FitSet(3 funds, 0 failed" in res.stdout
+    assert (out / "store" / "joint.nc").is_file()
+    report = (out / "report.md").read_text()
+    assert "Population (partial pooling" in report and "drift_median[Mkt-RF]" in report
+    bad = run("fit-many", spec, "--out", tmp_path / "o", "--pooling", "partial",
+              "--volatility", "stochastic")
+    assert bad.returncode == 2 and "volatility" in bad.stderr
+    assert not (tmp_path / "o" / "store").exists()
+
+
 def test_fit_many_bad_input_exits_2_before_work(tmp_path, tiny):
     spec = tmp_path / "many.toml"
     spec.write_text(MANY)

@@ -21,8 +21,9 @@ from bayes_beta.bayesian.lag_model import (
     sample_lag_model,
     summarize_lag_posterior,
 )
-from bayes_beta.bayesian.many import fit_many, fund_seed
+from bayes_beta.bayesian.many import fit_many
 from bayes_beta.bayesian.model import build_model, model_from_design
+from bayes_beta.bayesian.perfund import fund_seed
 
 __all__ = [
     "Fit",

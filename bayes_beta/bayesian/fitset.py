@@ -17,7 +17,9 @@ is NaN before its inception). Variables, per fund:
 - run: ``status`` ("done" / "failed"), ``reason``, ``seed``, ``seconds``, ``n_obs``, ``start``,
   ``end``, ``worker_rss_mb``.
 
-``fs["Util"]`` loads that fund's :class:`~bayes_beta.Fit` from the store.
+``fs["Util"]`` loads that fund's :class:`~bayes_beta.Fit` from the store. A pooled FitSet
+(``pooling="partial"``) also holds the population hyperparameters' draws (``pop_<name>``, dims
+(chain, draw[, factor])), summarised by :meth:`FitSet.population`.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ __all__ = ["PROBS", "FitSet", "fund_summary", "load_fitset", "open_store"]
 #: Band probabilities stored per fund (others are computed from the fund's saved paths).
 PROBS = (0.5, 0.8, 0.9, 0.95)
 SAMPLE = ("chain", "draw")
+POP = "pop_"  # prefix of the population hyperparameters' draws in a pooled FitSet
 _TEXT = ("status", "reason", "problems")
 
 
@@ -168,6 +171,24 @@ class FitSet:
             raise DataError(f"The fit of {fund!r} is not on disk (store "
                             f"{None if self.store is None else str(self.store.root)!r}).")
         return load_fit(self.store.fit_path(fund))
+
+    @property
+    def pooling(self) -> str:
+        """``"partial"`` for one joint fit with population hyperpriors, else ``"none"``."""
+        return "partial" if any(str(v).startswith(POP) for v in self.data.data_vars) else "none"
+
+    def population(self, prob: float = 0.9) -> pd.DataFrame:
+        """The population hyperparameters of a pooled FitSet with their ``prob`` intervals
+        (:func:`bayes_beta.bayesian.panel.population`)."""
+        from bayes_beta.bayesian.panel import population
+
+        check_bands_args(prob, "eti")
+        if self.pooling != "partial":
+            raise ArgumentError("This FitSet holds independent fits (pooling='none'); "
+                                "population hyperparameters come from pooling='partial'.")
+        post = xr.Dataset({str(v)[len(POP):]: self.data[v] for v in self.data.data_vars
+                           if str(v).startswith(POP)})
+        return population(xr.DataTree.from_dict({"posterior": post}), prob)
 
     def __repr__(self) -> str:
         n_failed = len(self) - len(self.done)
@@ -359,4 +380,14 @@ def open_store(path) -> FitSet:
             rows[fund] = _failed_row(failure)
     if not rows:
         raise DataError(f"The store {str(store.root)!r} holds no finished or failed fund yet.")
-    return combine(rows, {"settings": json.dumps(manifest["settings"])}, store.root)
+    fs = combine(rows, {"settings": json.dumps(manifest["settings"])}, store.root)
+    joint = store.root / "joint.nc"
+    if joint.is_file():
+        from bayes_beta.bayesian.panel import POPULATION_VARS
+
+        with xr.open_datatree(joint, engine="h5netcdf") as tree:
+            post = tree["posterior"].to_dataset()
+            for name in POPULATION_VARS:
+                if name in post:
+                    fs.data[POP + name] = post[name].load()
+    return fs

@@ -17,7 +17,6 @@ threads as it has (one on the local cluster), so workers do not compete for core
 
 from __future__ import annotations
 
-import hashlib
 import os
 import resource
 import sys
@@ -26,10 +25,10 @@ import warnings
 
 import numpy as np
 import pandas as pd
-import xarray as xr
 
 from bayes_beta.bayesian.args import check_choice, check_int, check_sampler_args
-from bayes_beta.bayesian.fitset import FitSet, fund_summary, open_store
+from bayes_beta.bayesian.fitset import FitSet, open_store
+from bayes_beta.bayesian.perfund import fund_seed, save_fund
 from bayes_beta.bayesian.store import Store
 from bayes_beta.data.frames import validate_frame
 from bayes_beta.errors import ArgumentError, BayesBetaError, DataError
@@ -39,8 +38,7 @@ from bayes_beta.specs.priors import get_variant
 __all__ = ["KEEP", "fit_many", "fund_seed"]
 
 KEEP = ("fit", "summary")
-#: Path draws a ``keep="summary"`` store keeps per fund (the FitSet's bands use them all first).
-SUMMARY_PATHS = 200
+POOLING = ("none", "partial")
 MODEL_KEYS = ("intercept", "dynamics", "initial", "init_window", "likelihood", "volatility")
 #: A worker collects cyclic garbage (a fit's PyMC model and graphs) every this many funds: left
 #: to Python's own schedule, ~16 MB per fund piled up before it ran (a 0.4 s collection).
@@ -49,15 +47,6 @@ _FITTED = [0]
 #: Seconds between rewrites of ``index.csv`` while funds finish (and once at the end).
 INDEX_EVERY_S = 2.0
 SAMPLER_KEYS = ("draws", "tune", "chains", "sampler", "target_accept", "path_draws")
-
-
-def fund_seed(seed: int | None, fund) -> int | None:
-    """The seed of ``fund`` in a run seeded with ``seed``: ``bb.fit(..., seed=fund_seed(seed,
-    fund))`` reproduces that fund's fit. Depends on the fund's label only, not its position."""
-    if seed is None:
-        return None
-    digest = hashlib.sha256(f"{int(seed)}/{fund}".encode()).digest()
-    return int.from_bytes(digest[:4], "little") % 2**31
 
 
 def _threads() -> int:
@@ -80,19 +69,6 @@ def _rss_mb() -> float:
     import psutil
 
     return psutil.Process().memory_info().rss / 2**20
-
-
-def _reduced(fit, n_paths: int):
-    """The fit without its per-draw log-likelihood and with ``n_paths`` exposure paths."""
-    from bayes_beta.bayesian.fit import Fit
-
-    ex = fit.tree["exposures"].to_dataset()
-    step = max(1, -(-ex.sizes["chain"] * ex.sizes["draw"] // n_paths))
-    groups = {k: fit.tree[k].to_dataset() for k in fit.tree.children if k != "log_likelihood"}
-    groups["exposures"] = ex.isel(draw=slice(None, None, step))
-    tree = xr.DataTree.from_dict(groups)
-    tree.attrs.update(fit.tree.attrs)
-    return Fit(tree, fit.design, fit.variant, fit.options, fit.problems)
 
 
 def fit_fund(fund, frame: pd.DataFrame, factors: list, priors, kwargs: dict, store_root,
@@ -124,10 +100,8 @@ def fit_fund(fund, frame: pd.DataFrame, factors: list, priors, kwargs: dict, sto
         record["seconds"] = time.perf_counter() - start
         store.write_failure(fund, {"fund": str(fund), **record})
         return record
-    saved = result if keep == "fit" else _reduced(result, SUMMARY_PATHS)
-    saved.save(store.fit_path(fund))
-    summary = fund_summary(result)
-    del result, saved
+    summary = save_fund(store, fund, result, keep)
+    del result
     _FITTED[0] += 1
     if _FITTED[0] % COLLECT_EVERY == 0:
         import gc
@@ -218,7 +192,7 @@ def _client(client, workers):
 def fit_many(returns: pd.DataFrame, factors: pd.DataFrame, priors="default", *, store,
              client=None, workers: int | None = None, resume: bool = True, keep: str = "fit",
              seed: int | None = None, retries: int = 2, progress: bool = True,
-             **options) -> FitSet:
+             pooling: str = "none", **options) -> FitSet:
     """Fit every fund (column of ``returns``) on the shared ``factors`` and return a FitSet.
 
     ``returns``: funds over dates (NaN before a fund's inception or after its end is fine);
@@ -234,16 +208,30 @@ def fit_many(returns: pd.DataFrame, factors: pd.DataFrame, priors="default", *, 
     one, a local cluster of ``workers`` processes (default: one per core) runs the funds.
     ``seed``: fund ``f`` is fitted with :func:`fund_seed` ``(seed, f)``. ``retries``: reruns of
     a task whose worker died. All arguments and both frames are checked before any work.
+
+    ``pooling="none"`` fits every fund on its own (each with the variant's priors);
+    ``"partial"`` fits all funds in one joint model whose noise scales share population
+    hyperpriors (:mod:`bayes_beta.bayesian.panel`, hyperpriors ``priors.pooling``), sampled
+    in this process (``client``/``workers`` unused), then propagates each fund into the same
+    store and FitSet (:mod:`bayes_beta.bayesian.pooled`); :meth:`FitSet.population`
+    summarises the hyperparameters.
     """
     returns, factors = _check_frames(returns, factors)
     if seed is not None:
         check_int("seed", seed, minimum=0)
     settings = _settings(priors, options, keep)
+    check_choice("pooling", pooling, POOLING)
     funds = [str(f) for f in returns.columns]
     if len(set(funds)) < len(funds):
         raise ArgumentError("Two fund columns have the same name as text; rename one.")
     returns = returns.set_axis(funds, axis=1)
     store = Store(store)
+    if pooling == "partial":
+        from bayes_beta.bayesian.pooled import fit_pooled
+
+        return fit_pooled(returns, factors, priors, store=store,
+                          settings={**settings, "pooling": "partial"}, options=options,
+                          resume=resume, keep=keep, seed=seed, progress=progress)
     store.create({"funds": funds, "factors": [str(f) for f in factors.columns],
                   "settings": {**settings, "seed": seed}}, resume=resume)
     records, before = {}, store.read_index()

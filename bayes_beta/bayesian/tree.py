@@ -106,7 +106,8 @@ def assemble_tree(groups: dict, setup: Setup, model: pm.Model, *, seed=None,
     """Add log-likelihood, log-prior, data and propagated exposures to the sampler's groups.
 
     The ``exposures`` group holds the draws kept by :func:`path_draw_step` (every draw by
-    default), labelled by their ``draw`` index in the posterior.
+    default), labelled by their ``draw`` index in the posterior. ``model=None`` leaves out
+    the ``log_prior`` group (a fund of a pooled fit, whose prior is the population's).
     """
     design = setup.design
     post = groups["posterior"]
@@ -133,6 +134,7 @@ def assemble_tree(groups: dict, setup: Setup, model: pm.Model, *, seed=None,
         **_data_groups(design),
         "exposures": ex,
     })
-    tree["log_prior"] = log_prior(model, post)
+    if model is not None:  # a fund of a pooled fit has no prior of its own (the population's)
+        tree["log_prior"] = log_prior(model, post)
     tree.attrs.update(attributes(setup, sampler, seed))
     return tree

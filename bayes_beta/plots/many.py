@@ -6,7 +6,7 @@ import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 
-__all__ = ["plot_heatmap", "plot_small_fans"]
+__all__ = ["plot_drift_shrinkage", "plot_heatmap", "plot_small_fans"]
 
 
 def plot_heatmap(mean, cmap: str = "RdBu_r"):
@@ -54,5 +54,27 @@ def plot_small_fans(bands, ncols: int = 4, title: str = ""):
     axes[0, 0].legend(fontsize=7, loc="best")
     if title:
         fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_drift_shrinkage(table):
+    """Each fund's yearly drift sd, independent (x) against pooled (y), one panel per factor,
+    log scales; ``table`` is :func:`bayes_beta.evaluate.pooling.compare_pooling`'s. Points below
+    the diagonal were pulled down by the population, above it up; the five funds pooling moved
+    most are labelled."""
+    factors = [c[len("drift_pooled["):-1] for c in table.columns if c.startswith("drift_pooled[")]
+    fig, axes = plt.subplots(1, len(factors), figsize=(4.2 * len(factors), 4), squeeze=False)
+    for ax, k in zip(axes[0], factors, strict=True):
+        x, y = table[f"drift_independent[{k}]"], table[f"drift_pooled[{k}]"]
+        ax.scatter(x, y, s=18, color="C0")
+        lo, hi = min(x.min(), y.min()) * 0.8, max(x.max(), y.max()) * 1.25
+        ax.plot([lo, hi], [lo, hi], color="0.5", lw=1, ls="--")
+        for fund in table[f"drift_shift[{k}]"].abs().nlargest(5).index:
+            ax.annotate(str(fund), (x[fund], y[fund]), fontsize=8, xytext=(3, 3),
+                        textcoords="offset points")
+        ax.set(xscale="log", yscale="log", xlim=(lo, hi), ylim=(lo, hi),
+               xlabel="independent: yearly drift sd", ylabel="pooled: yearly drift sd",
+               title=f"Drift of the exposure to {k}")
     fig.tight_layout()
     return fig

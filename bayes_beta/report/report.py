@@ -204,6 +204,13 @@ def many_report(fs, title: str = "Many funds", prob: float = 0.9) -> Report:
     if len(fs.failed):
         rep.heading("Failed funds")
         rep.table(fs.failed)
+    if fs.pooling == "partial":
+        rep.heading(f"Population (partial pooling, {prob:.0%} intervals)")
+        rep.text("One joint fit: each fund's noise scales share population hyperpriors. "
+                 "drift_median[k]: the median fund's yearly drift of exposure k in units of "
+                 "sd(y)/sd(H_k); drift_spread[k]: the factor by which funds' drifts differ per "
+                 "population sd; obs_median: the median residual sd over sd(y).")
+        rep.table(fs.population(prob))
     problems = data[["divergences", "r_hat_max", "ess_bulk_min", "n_problems"]].sel(
         fund=fs.done).to_dataframe()
     flagged = problems[problems["n_problems"] > 0]

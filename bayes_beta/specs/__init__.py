@@ -1,7 +1,8 @@
 """The specs layer: what a model is, as validated frozen data.
 
 :class:`StateSpace` (the model matrices), :class:`PriorVariant` / :class:`NoisePrior` (priors
-on the noise scales, :class:`VolatilityPrior` on moving volatility), :class:`ModelOptions`
+on the noise scales, :class:`VolatilityPrior` on moving volatility, :class:`PoolingPrior` on the population of
+funds), :class:`ModelOptions`
 (dynamics, likelihood, observation volatility) and :class:`ModelSpec`
 (TOML model files naming data, model and prior variants). No PyMC here: the Bayesian layer
 turns these into PyMC variables.
@@ -14,6 +15,7 @@ from bayes_beta.specs.priors import (
     FAMILIES,
     PRIOR_VARIANTS,
     NoisePrior,
+    PoolingPrior,
     PriorVariant,
     VolatilityPrior,
     get_variant,
@@ -32,6 +34,7 @@ __all__ = [
     "ModelOptions",
     "ModelSpec",
     "NoisePrior",
+    "PoolingPrior",
     "PriorVariant",
     "Sampling",
     "StateSpace",

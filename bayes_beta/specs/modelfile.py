@@ -12,6 +12,7 @@ and the fix. The format is documented in ``models/README.md``; in short::
     factors = ["Mkt-RF", "d10y"]
     volatility = "garch"            # optional: "garch" (default), "constant", "stochastic",
                                     # "student_t", or "known" with variance_multiplier = "<col>"
+    pooling = "none"                # many funds: "none" or "partial" (bayes-beta fit-many)
     [sampling]                      # draws, tune, chains, seed, target_accept
     [compare]                       # lfo ("approx" | "exact"), min_train, k_threshold
     [priors.default]                # any number of [priors.<name>] tables
@@ -81,6 +82,7 @@ class ModelSpec:
     volatility: str = DEFAULT_VOLATILITY
     variance_multiplier: str | None = None  # the column of variance multipliers ("known")
     targets: tuple[str, ...] | str = ()  # many funds (bayes-beta fit-many): names, or "all"
+    pooling: str = "none"  # many funds: "none" (independent fits) or "partial" (one joint fit)
     sampling: Sampling = field(default_factory=Sampling)
     compare: LfoSettings = field(default_factory=LfoSettings)
     priors: tuple[PriorVariant, ...] = tuple(PRIOR_VARIANTS.values())
@@ -183,6 +185,10 @@ def _check_date(path, key, value) -> None:
         fail(path, key, f"{value!r} is not a date.", f'write e.g. {key} = "1990-01-01".')
 
 
+#: Pooling across many funds: independent fits, or one joint fit with population hyperpriors.
+POOLINGS = ("none", "partial")
+
+
 def _check_model(spec: ModelSpec) -> None:
     p = spec.path
     if spec.frequency not in FREQUENCIES:
@@ -193,6 +199,8 @@ def _check_model(spec: ModelSpec) -> None:
     if spec.volatility not in VOLATILITIES:
         fail(p, "volatility", f"unknown volatility model {spec.volatility!r};",
              hint(spec.volatility, VOLATILITIES))
+    if spec.pooling not in POOLINGS:
+        fail(p, "pooling", f"unknown pooling {spec.pooling!r};", hint(spec.pooling, POOLINGS))
     if (spec.volatility == "known") != (spec.variance_multiplier is not None):
         fail(p, "variance_multiplier", "is needed by, and only by, volatility = \"known\".",
              'set both, e.g. volatility = "known" and variance_multiplier = "rv".')

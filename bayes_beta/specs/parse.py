@@ -14,7 +14,13 @@ from pathlib import Path
 from bayes_beta.errors import SpecError
 from bayes_beta.specs.messages import fail, hint
 from bayes_beta.specs.modelfile import LfoSettings, ModelSpec, Sampling
-from bayes_beta.specs.priors import PRIOR_VARIANTS, NoisePrior, PriorVariant, VolatilityPrior
+from bayes_beta.specs.priors import (
+    PRIOR_VARIANTS,
+    NoisePrior,
+    PoolingPrior,
+    PriorVariant,
+    VolatilityPrior,
+)
 from bayes_beta.specs.sources import DataSources
 
 __all__ = ["load_spec", "spec_from_dict"]
@@ -22,10 +28,11 @@ __all__ = ["load_spec", "spec_from_dict"]
 TOP_KEYS = ("name", "description", "data", "frequency", "start", "end", "target", "targets",
             "factors",
             "intercept", "dynamics", "initial", "init_window", "volatility",
-            "variance_multiplier", "sampling", "compare", "priors")
+            "variance_multiplier", "pooling", "sampling", "compare", "priors")
 VARIANT_KEYS = ("base", "description", "state", "obs", "correlated", "lkj_eta", "phi_alpha",
-                "phi_beta", "volatility")
+                "phi_beta", "volatility", "pooling")
 VOLATILITY_KEYS = tuple(f.name for f in dataclasses.fields(VolatilityPrior))
+POOLING_KEYS = tuple(f.name for f in dataclasses.fields(PoolingPrior))
 NOISE_KEYS = tuple(f.name for f in dataclasses.fields(NoisePrior))
 
 
@@ -87,6 +94,17 @@ def _volatility(path, key, table, base: VolatilityPrior) -> VolatilityPrior:
                     "{ half_life = 0.5, vol_of_vol = 1.0 }", parse)
 
 
+def _pooling(path, key, table, base: PoolingPrior) -> PoolingPrior:
+    def parse(where, k, v):
+        if k == "centred":
+            _typed(path, where, v, list, 'a list of groups, e.g. ["obs"]')
+            return tuple(str(x) for x in v)
+        return float(_typed(path, where, v, (int, float), "a number"))
+
+    return _replace(path, key, table, base, POOLING_KEYS, "{ drift = 0.17, drift_spread = 1.0 }",
+                    parse)
+
+
 def _variant(path, name: str, table) -> PriorVariant:
     key = f"priors.{name}"
     _typed(path, key, table, dict, "a table [priors.<name>]")
@@ -104,6 +122,8 @@ def _variant(path, name: str, table) -> PriorVariant:
     if "volatility" in table:
         changes["volatility"] = _volatility(path, f"{key}.volatility", table["volatility"],
                                             base.volatility)
+    if "pooling" in table:
+        changes["pooling"] = _pooling(path, f"{key}.pooling", table["pooling"], base.pooling)
     _typed(path, f"{key}.correlated", table.get("correlated"), bool, "true or false")
     _typed(path, f"{key}.description", table.get("description"), str, "a string")
     for k in ("correlated", "lkj_eta", "phi_alpha", "phi_beta"):
@@ -182,7 +202,8 @@ def spec_from_dict(d: dict, path=None) -> ModelSpec:
     priors = (tuple(_variant(path, n, t) for n, t in priors_table.items())
               if priors_table else tuple(PRIOR_VARIANTS.values()))
     opts = {k: d[k] for k in ("frequency", "intercept", "dynamics", "initial", "init_window",
-                              "volatility", "variance_multiplier", "description") if k in d}
+                              "volatility", "variance_multiplier", "pooling", "description")
+            if k in d}
     if "target" in d:
         target = d["target"]
     else:  # a many-target spec: its first fund (none yet for "all")

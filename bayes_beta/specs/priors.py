@@ -30,9 +30,11 @@ import numpy as np
 
 from bayes_beta.errors import SpecError
 
-__all__ = ["FAMILIES", "PRIOR_VARIANTS", "NoisePrior", "PriorVariant", "VolatilityPrior",
-           "get_variant"]
+__all__ = ["FAMILIES", "PRIOR_VARIANTS", "NoisePrior", "PoolingPrior", "PriorVariant",
+           "VolatilityPrior", "get_variant"]
 
+#: Groups of pooled parameters (:class:`PoolingPrior`).
+POOLED_GROUPS = ("drift", "obs", "persistence", "share")
 FAMILIES = ("halfnormal", "halfstudentt", "exponential", "lognormal", "inversegamma")
 
 
@@ -98,13 +100,67 @@ class VolatilityPrior:
 
 
 @dataclass(frozen=True)
+class PoolingPrior:
+    """Hyperpriors of partial pooling across funds (``pooling="partial"``), non-centred.
+
+    Each fund's noise scales are log-normal around a population median, on the same unit-free
+    scales as the independent priors (``u`` the data units of the module docstring)::
+
+        sigma_state[f, k] = u_k[f] exp(drift_mu_k + drift_tau_k z[f, k])
+        sigma_obs[f]      = sd(y_f) exp(obs_mu + obs_tau z_obs[f])
+        drift_mu_k ~ N(log drift, drift_sd)     drift_tau_k ~ HalfNormal(drift_spread)
+        obs_mu     ~ N(log obs, obs_sd)         obs_tau     ~ HalfNormal(obs_spread)
+        z, z_obs ~ N(0, 1)
+
+    so ``exp(drift_mu_k)`` is the population's median yearly drift of exposure ``k`` in units
+    of ``sd(y)/sd(H_k)`` and ``drift_tau_k`` how much funds differ (a ratio of ``exp(tau)``
+    per population sd). The defaults centre both at the median of the default variant's
+    HalfNormal priors (0.17 and 0.67). With GARCH, each fund's persistence and the share of
+    ``alpha`` in it are logit-normal around population values:
+    ``logit p[f] = persistence_mu + persistence_tau z_p[f]`` (prior means at those of the
+    Beta priors of :class:`VolatilityPrior`, 0.93 and 0.2).
+    """
+
+    drift: float = 0.17
+    drift_sd: float = 1.0
+    drift_spread: float = 1.0
+    obs: float = 0.67
+    obs_sd: float = 1.0
+    obs_spread: float = 0.5
+    persistence: float = 0.93
+    persistence_sd: float = 1.0
+    persistence_spread: float = 0.5
+    share: float = 0.2
+    share_sd: float = 1.0
+    share_spread: float = 0.5
+    centred: tuple[str, ...] = ("obs",)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "centred", tuple(self.centred))
+        unknown = set(self.centred) - set(POOLED_GROUPS)
+        if unknown:
+            raise SpecError(f"PoolingPrior.centred takes groups from {POOLED_GROUPS}; got "
+                            f"{sorted(unknown)}.")
+        for name, value in asdict(self).items():
+            if name == "centred":
+                continue
+            if not (np.isfinite(value) and value > 0):
+                raise SpecError(f"PoolingPrior.{name} must be positive; got {value!r}.")
+        for name in ("persistence", "share"):
+            if not getattr(self, name) < 1:
+                raise SpecError(f"PoolingPrior.{name} is a probability (between 0 and 1); got "
+                                f"{getattr(self, name)!r}.")
+
+
+@dataclass(frozen=True)
 class PriorVariant:
     """A named set of priors on the noise: ``sqrt(diag Q)`` (state), ``sqrt(R)`` (obs).
 
     ``correlated=True`` gives a full ``Q = L L'`` with an LKJ(eta) prior on its correlations and
     ``state`` as the prior on its sds. ``phi_alpha, phi_beta``: Beta prior on the persistence
     ``phi`` of mean-reverting dynamics (used only with ``dynamics="mean_reverting"``).
-    ``volatility``: the priors of the moving-volatility models.
+    ``volatility``: the priors of the moving-volatility models; ``pooling``: the hyperpriors
+    of partial pooling across funds.
     """
 
     name: str
@@ -116,6 +172,7 @@ class PriorVariant:
     phi_beta: float = 1.5
     description: str = ""
     volatility: VolatilityPrior = field(default_factory=VolatilityPrior)
+    pooling: PoolingPrior = field(default_factory=PoolingPrior)
 
     def __post_init__(self) -> None:
         if not self.name or not isinstance(self.name, str):
@@ -144,6 +201,8 @@ class PriorVariant:
                 d[key] = NoisePrior(**d[key])
         if isinstance(d.get("volatility"), dict):
             d["volatility"] = VolatilityPrior(**d["volatility"])
+        if isinstance(d.get("pooling"), dict):
+            d["pooling"] = PoolingPrior(**d["pooling"])
         return cls(**d)
 
 

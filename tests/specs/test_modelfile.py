@@ -161,6 +161,16 @@ def test_volatility_keys_reach_the_model(tmp_path):
         bb.make_design(spec.load_data(), "fund", ["mkt"], **spec.design_kwargs())
 
 
+def test_pooling_keys_reach_the_variant_and_the_spec(tmp_path):
+    path = write(tmp_path, BASE + 'pooling = "partial"\n[priors.p]\n'
+                 'pooling = { drift = 0.3, centred = ["obs", "drift"] }\n')
+    spec = load_spec(path)
+    assert spec.pooling == "partial"
+    pooling = spec.variant("p").pooling
+    assert (pooling.drift, pooling.centred, pooling.obs) == (0.3, ("obs", "drift"), 0.67)
+    assert load_spec(MODELS / "industries_ff3.toml").pooling == "partial"
+
+
 def test_with_revalidates_and_fit_kwargs():
     spec = load_spec(MODELS / "utilities_rates.toml")
     assert spec.with_(start="2010").load_data().index[0].year == 2010
@@ -244,6 +254,13 @@ INVALID = {
                                 ["targets:", "are also factors"]),
     "volatility prior pair": (BASE + "[priors.a]\nvolatility = { persistence = 3 }",
                               ["priors.a.volatility.persistence: must be two numbers"]),
+    "unknown pooling": (BASE + 'pooling = "full"', ["pooling: unknown pooling 'full'",
+                                                    "none, partial"]),
+    "pooling prior unknown key": (BASE + "[priors.a]\npooling = { drifts = 1 }",
+                                  ["priors.a.pooling.drifts: unknown key",
+                                   "did you mean 'drift'"]),
+    "pooling prior bad group": (BASE + '[priors.a]\npooling = { centred = ["noise"] }',
+                                ["priors.a.pooling:", "PoolingPrior.centred takes groups"]),
 }
 
 
