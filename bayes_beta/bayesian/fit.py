@@ -119,7 +119,46 @@ class Fit:
                          volatility=self.options.volatility)
         return out
 
+    def forecast(self, steps: int | None = None, factors=None, *, prob: float = 0.9,
+                 seed=None) -> xr.Dataset:
+        """Exposures ``steps`` ahead, or exposures and the fund's return over the dates of
+        ``factors`` (future factor returns), per posterior draw with ``prob`` bands
+        (:func:`bayes_beta.bayesian.forecast.forecast`)."""
+        from bayes_beta.bayesian.forecast import forecast
+
+        return forecast(self, steps, factors, prob=prob, seed=seed)
+
+    def attribution(self, freq: str | None = None, source: str = "smoothed",
+                    prob: float = 0.9) -> xr.Dataset:
+        """Each factor's contribution ``H_{t,k} beta_{t,k}`` to the return (and the time-varying
+        alpha, and the residual), per draw of the ``source`` paths, summed over the periods of
+        ``freq`` (``None``, ``"M"``, ``"Q"``, ``"Y"``), with ``prob`` bands and each factor's
+        share of the explained variance (:func:`bayes_beta.bayesian.attribution.attribute`)."""
+        from bayes_beta.bayesian.attribution import attribute
+
+        check_bands_args(prob, "eti", source, SOURCES)
+        paths = self.tree["exposures"][SOURCES[source]]
+        ds = attribute(paths, self.design.H, self.design.y, self.design.factors,
+                       intercept=self.design.intercept, freq=freq, prob=prob)
+        ds.attrs["source"] = source
+        return ds
+
     # ------------------------------------------------------------------ plots
+    def plot_attribution(self, attribution: xr.Dataset):
+        """Per-period contributions with their bands (bars), and cumulative contributions over
+        time, of an :meth:`attribution` result."""
+        from bayes_beta.plots.attribution import plot_attribution
+
+        return plot_attribution(attribution)
+
+    def plot_forecast(self, forecast: xr.Dataset, history: int = 104):
+        """Fan chart: the last ``history`` steps' smoothed bands at the forecast's probability,
+        continued by the forecast's bands (one panel per factor, and the return when given)."""
+        from bayes_beta.plots.exposures import plot_forecast
+
+        bands = self.bands(forecast.attrs["prob"]).isel(time=slice(-history, None))
+        return plot_forecast(bands, forecast)
+
     def plot_exposures(self, probs=(0.5, 0.8, 0.95), source: str = "smoothed", kind: str = "eti"):
         """Fan chart per factor over real dates, with the full-sample OLS beta for reference."""
         from bayes_beta.plots.exposures import plot_fan

@@ -140,3 +140,34 @@ def plot_volatility(bands, title: str = ""):
         ax.set_title(title)
     fig.tight_layout()
     return fig
+
+
+def plot_forecast(history, forecast):
+    """Exposure bands ``history`` (time, factor: mean, lower, upper) continued by a forecast's
+    (``exposure_mean``, ``exposure_lower``, ``exposure_upper``), one panel per factor, and a
+    panel of the return forecast when it has one."""
+    factors = [str(f) for f in history["factor"].values]
+    with_return = "return_mean" in forecast
+    n = len(factors) + int(with_return)
+    fig, axes = plt.subplots(n, 1, figsize=(9, 2.6 * n), sharex=True, squeeze=False)
+    for ax, f in zip(axes[:, 0], factors, strict=False):
+        h, fc = history.sel(factor=f), forecast.sel(factor=f)
+        ax.fill_between(h["time"].values, h["lower"], h["upper"], color="C0", alpha=0.3,
+                        lw=0, label="smoothed")
+        ax.plot(h["time"].values, h["mean"], color="C0", lw=1.2)
+        ax.fill_between(fc["time"].values, fc["exposure_lower"], fc["exposure_upper"],
+                        color="C1", alpha=0.3, lw=0, label="forecast")
+        ax.plot(fc["time"].values, fc["exposure_mean"], color="C1", lw=1.2)
+        ax.axvline(h["time"].values[-1], color="0.5", lw=0.8, ls="--")
+        ax.set_ylabel(f"beta: {f}")
+        ax.legend(loc="upper left", fontsize=8)
+    if with_return:
+        ax = axes[-1, 0]
+        ax.fill_between(forecast["time"].values, forecast["return_lower"],
+                        forecast["return_upper"], color="C2", alpha=0.3, lw=0)
+        ax.plot(forecast["time"].values, forecast["return_mean"], color="C2", lw=1.2)
+        ax.set_ylabel("return")
+    prob = forecast.attrs.get("prob", 0.9)
+    axes[0, 0].set_title(f"Forecast past {forecast.attrs.get('last_date', '')} ({prob:.0%} bands)")
+    fig.tight_layout()
+    return fig
