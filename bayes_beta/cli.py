@@ -5,6 +5,7 @@
     bayes-beta compare SPEC --out DIR [--lfo approx|exact|none] [--min-train L]
     bayes-beta fit-many SPEC --out DIR [--scheduler ADDRESS] [--workers N] [--keep fit|summary]
                                        [--pooling none|partial]
+    bayes-beta backtest SPEC --out DIR [--refit Y|Q|M] [--start DATE]
 
 Bad usage or input (unknown keys, bad values, missing files or columns, an unwritable ``--out``)
 stops before any sampling with one line on stderr and exit status 2; a failure at run time exits
@@ -34,19 +35,25 @@ EPILOG = """examples:
   bayes-beta fit-many models/industries_ff3.toml --out out/industries --workers 2
   bayes-beta fit-many models/industries_ff3.toml --out out/industries --scheduler tcp://host:8786
   bayes-beta fit-many models/industries_ff3.toml --out out/pooled --pooling partial
+  bayes-beta backtest models/utilities_rates.toml --out out/backtest --draws 500 --chains 2
 
 The spec format is documented in models/README.md.
 """
 
 FIT_FILES = """writes to --out: fit_<V>.nc (the whole fit; bb.load_fit), summary_<V>.csv,
-bands_<V>.csv, report_<V>.md and report_<V>.html (figures embedded), <V>_exposures.png and
-<V>_filtered_vs_smoothed.png, and <V>_volatility.png when --volatility is not constant"""
+bands_<V>.csv, report_<V>.md and report_<V>.html (figures embedded: exposures, filtered vs
+smoothed, a 13-step forecast, yearly return attribution, one-step model checks), <V>_exposures.png,
+<V>_filtered_vs_smoothed.png, <V>_forecast.png, <V>_attribution.png, <V>_checks.png, and
+<V>_volatility.png when --volatility is not constant"""
 
 COMPARE_FILES = """writes to --out: fits/fit_<V>.nc per variant, comparison.csv (the table: LFO
 elpd, differences, stacking weights, PSIS-LOO heuristic, band widths), noise.csv, band_width.csv,
 sensitivity.csv, prior_checks.csv, bands.png, noise.png, elpd.png, report.md (links the PNGs)
 and report.html (self-contained)"""
 
+
+BACKTEST_FILES = """writes to --out: steps.csv (every forecast: date, method, y, forecast, error,
+log score, covered), by_year.csv, overall.csv, backtest.png, report.md and report.html"""
 
 MANY_FILES = """writes to --out: store/ (one fit and one summary per fund, index.csv, store.json;
 a rerun resumes it), fitset.nc (bb.load_fitset), table.csv (latest exposures, drift, band
@@ -116,6 +123,19 @@ def build_parser() -> argparse.ArgumentParser:
     many.add_argument("--keep", choices=("fit", "summary"), default="fit",
                       help="per fund: the whole fit (default) or summaries and 200 paths")
     many.add_argument("--funds", metavar="F1,F2", help="comma-separated subset of the targets")
+    bt = sub.add_parser("backtest", help="out-of-sample comparison with rolling OLS and the MLE "
+                        "filter", epilog=BACKTEST_FILES,
+                        description="Refit at every --refit period on the data before it and "
+                        "forecast each step one ahead: bayes_beta, the classical MLE filter, "
+                        "rolling OLS (3 and 5 years of steps) and expanding OLS.")
+    bt.add_argument("spec", metavar="SPEC", help="TOML model spec (one target)")
+    bt.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    bt.add_argument("--variant", metavar="V", help="prior variant (default: the spec's first)")
+    bt.add_argument("--refit", choices=("Y", "Q", "M"), default="Y",
+                    help="refit every year (default), quarter or month")
+    bt.add_argument("--start", metavar="DATE", help="first forecast date (default: once the "
+                    "5-year window is full)")
+    _sampling(bt)
     many.add_argument("--pooling", choices=("none", "partial"),
                       help="independent fits or one joint fit whose noise scales share "
                       "population hyperpriors (default: the spec's pooling, else none)")
@@ -272,6 +292,28 @@ def _fit_many(args, spec, say) -> int:
     return 0
 
 
+def _backtest(args, spec, say) -> int:
+    from bayes_beta.evaluate import backtest
+    from bayes_beta.report import backtest_report
+
+    variant = spec.variant(args.variant)
+    out = output_folder(args.out)
+    df = spec.load_data()
+    s = spec.sampling
+    say(f"backtesting {spec.target!r} on {list(spec.factors)} (refit every {args.refit})")
+    bt = backtest(df, spec.target, list(spec.factors), variant, refit=args.refit,
+                  start=args.start, intercept=spec.intercept, volatility=spec.volatility,
+                  draws=s.draws, tune=s.tune, chains=s.chains, seed=s.seed,
+                  progress=not args.quiet)
+    bt.steps.to_csv(out / "steps.csv", index=False)
+    bt.table.to_csv(out / "by_year.csv")
+    bt.overall.to_csv(out / "overall.csv")
+    rep = backtest_report(bt, f"{spec.name}: backtest of {spec.target}")
+    rep.write(out, "report")
+    print(bt.overall.to_string())
+    return 0
+
+
 def _many_options(spec) -> dict:
     s = spec.sampling
     opts = {"draws": s.draws, "tune": s.tune, "chains": s.chains, "intercept": spec.intercept,
@@ -295,6 +337,8 @@ def _run(args, say) -> int:
     spec.load_data()  # data problems surface before any compilation
     if args.command == "fit":
         return _fit(args, spec, say)
+    if args.command == "backtest":
+        return _backtest(args, spec, say)
     return _compare(args, spec, say)
 
 

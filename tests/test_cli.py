@@ -121,9 +121,28 @@ def test_fit_writes_the_fit_and_its_report(tiny, tmp_path):
     assert res.returncode == 0, res.stderr[-3000:]
     assert res.stderr.count("[") == 0  # --quiet: no progress lines
     for name in ("fit_heavy.nc", "summary_heavy.csv", "bands_heavy.csv", "report_heavy.md",
-                 "report_heavy.html", "heavy_exposures.png", "heavy_filtered_vs_smoothed.png"):
+                 "report_heavy.html", "heavy_exposures.png", "heavy_filtered_vs_smoothed.png",
+                 "heavy_forecast.png", "heavy_attribution.png", "heavy_checks.png"):
         assert (tmp_path / name).is_file(), name
     assert "sigma_obs" in res.stdout
+    report = (tmp_path / "report_heavy.md").read_text()
+    for heading in ("Forecast: exposures 13 steps ahead", "Return attribution by year",
+                    "Model checks"):
+        assert heading in report, heading
+
+
+def test_backtest_writes_its_tables_and_report(tiny, tmp_path):
+    res = run("backtest", tiny, "--out", tmp_path / "bt", "--start", "2016-06-01",
+              "--draws", "60", "--tune", "60", "--chains", "2", "--volatility", "constant",
+              "--quiet")
+    assert res.returncode == 0, res.stderr[-3000:]
+    for name in ("steps.csv", "by_year.csv", "overall.csv", "backtest.png", "report.md",
+                 "report.html"):
+        assert (tmp_path / "bt" / name).is_file(), name
+    for method in ("bayes", "kalman_mle", "rolling_156", "rolling_260", "expanding_ols"):
+        assert method in res.stdout, method
+    bad = run("backtest", tiny, "--out", tmp_path / "bt2", "--start", "soon", "--quiet")
+    assert bad.returncode == 2 and "start must be a date" in bad.stderr
 
 
 @pytest.mark.parametrize(("args", "message"), [

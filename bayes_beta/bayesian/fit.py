@@ -143,6 +143,14 @@ class Fit:
         ds.attrs["source"] = source
         return ds
 
+    def checks(self, probs=(0.5, 0.9), alpha: float = 0.05, draws: int = 500, seed=0):
+        """One-step model checks: PIT values, coverage of the ``probs`` predictive intervals
+        by year, standardised innovations with CUSUM and CUSUM-of-squares bounds at ``alpha``
+        (:class:`bayes_beta.bayesian.checks.ModelChecks`; ``.plot()`` draws them)."""
+        from bayes_beta.bayesian.checks import model_checks
+
+        return model_checks(self, probs, alpha, draws, seed)
+
     # ------------------------------------------------------------------ plots
     def plot_attribution(self, attribution: xr.Dataset):
         """Per-period contributions with their bands (bars), and cumulative contributions over

@@ -2,6 +2,7 @@
 one-step predictive checks of the noise model, simulation-based calibration and pooled
 against independent fits of many funds."""
 
+from bayes_beta.evaluate.backtest import Backtest, backtest, rolling_ols
 from bayes_beta.evaluate.calibration import Calibration, calibrate, prior_noise
 from bayes_beta.evaluate.compare import Comparison, compare_priors
 from bayes_beta.evaluate.innovations import PredictiveChecks, ljung_box, predictive_checks
@@ -16,10 +17,12 @@ from bayes_beta.evaluate.prior_checks import (
 )
 
 __all__ = [
+    "Backtest",
     "Calibration",
     "Comparison",
     "PredictiveChecks",
     "Refitter",
+    "backtest",
     "calibrate",
     "compare_pooling",
     "compare_priors",
@@ -33,5 +36,6 @@ __all__ = [
     "prior_noise",
     "prior_predictive",
     "rolling_drift",
+    "rolling_ols",
     "simulate_returns",
 ]

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import NullFormatter
 
-__all__ = ["plot_bands_overlay", "plot_elpd_diff", "plot_noise_forest"]
+__all__ = ["plot_backtest", "plot_bands_overlay", "plot_elpd_diff", "plot_noise_forest"]
 
 
 def _colors(n: int):
@@ -90,5 +90,21 @@ def plot_elpd_diff(diff, se, label: str = "elpd difference"):
     ax.axvline(0.0, color="black", lw=0.8)
     ax.set_yticks(y, names)
     ax.set_xlabel(f"{label}  (±1 and ±2 SE)")
+    fig.tight_layout()
+    return fig
+
+
+def plot_backtest(table):
+    """Per year, every method's mean squared error (top) and mean log score (bottom) of the
+    one-step forecasts; ``table`` is :class:`bayes_beta.evaluate.backtest.Backtest`'s."""
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 6), sharex=True)
+    for i, (method, rows) in enumerate(table.groupby(level="method")):
+        years = rows.index.get_level_values("year")
+        top.plot(years, rows["mse"], marker="o", ms=3, color=f"C{i}", label=method)
+        bottom.plot(years, rows["log_score"], marker="o", ms=3, color=f"C{i}", label=method)
+    top.set_ylabel("mean squared error")
+    bottom.set_ylabel("mean log score")
+    top.set_title("Out-of-sample one-step forecasts by year")
+    top.legend(fontsize=8, ncol=3)
     fig.tight_layout()
     return fig

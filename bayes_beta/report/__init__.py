@@ -2,10 +2,12 @@
 
 from bayes_beta.report.report import (
     Report,
+    backtest_report,
     comparison_report,
     fit_report,
     many_report,
     markdown_table,
 )
 
-__all__ = ["Report", "comparison_report", "fit_report", "many_report", "markdown_table"]
+__all__ = ["Report", "backtest_report", "comparison_report", "fit_report", "many_report",
+           "markdown_table"]

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["Report", "comparison_report", "fit_report"]
+__all__ = ["Report", "backtest_report", "comparison_report", "fit_report"]
 
 CSS = """body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;
 color:#222}table{border-collapse:collapse;font-size:0.85em;margin:0.5em 0 1.5em}
@@ -177,10 +177,52 @@ def fit_report(fit, title: str | None = None, prob: float = 0.9, prefix: str = "
         rep.table(pd.DataFrame([predictive_checks(fit).summary()]))
         rep.figure(f"{prefix}volatility", fit.plot_volatility(),
                    "Annualised observation volatility sqrt(R_t)")
+    _forward_looking(rep, fit, prob, prefix)
     if fit.problems:
         rep.heading("Sampler warnings")
         for p in fit.problems:
             rep.text(p)
+    plt.close("all")
+    return rep
+
+
+def _forward_looking(rep: Report, fit, prob: float, prefix: str) -> None:
+    """Forecast (13 steps), yearly attribution and the one-step model checks of a fit."""
+    steps = 13
+    fc = fit.forecast(steps=steps, prob=prob, seed=0)
+    rep.heading(f"Forecast: exposures {steps} steps ahead ({prob:.0%} bands)")
+    rep.table(fc[["exposure_mean", "exposure_lower", "exposure_upper"]].isel(
+        time=[0, steps // 2, steps - 1]).to_dataframe())
+    rep.figure(f"{prefix}forecast", fit.plot_forecast(fc), "Smoothed bands and the forecast")
+    att = fit.attribution("Y", prob=prob)
+    rep.heading(f"Return attribution by year ({prob:.0%} bands, smoothed exposures)")
+    table = att[["mean", "lower", "upper"]].to_dataframe().unstack("component")
+    rep.table(table["mean"].assign(observed=att["observed"].to_series()))
+    rep.figure(f"{prefix}attribution", fit.plot_attribution(att),
+               "Contributions per year and cumulative")
+    ch = fit.checks()
+    rep.heading("Model checks (one-step predictive)")
+    rep.text("Coverage of the 50% and 90% one-step intervals by year; CUSUM and CUSUM of "
+             f"squares of the standardised innovations at {1 - ch.alpha:.0%} bounds.")
+    rep.table(ch.coverage)
+    rep.table(pd.DataFrame([ch.summary]))
+    rep.figure(f"{prefix}checks", ch.plot(), "PIT, coverage by year, innovations, CUSUM")
+
+
+def backtest_report(bt, title: str) -> Report:
+    """The report of a :func:`bayes_beta.backtest`: overall and per-year tables, a figure."""
+    import matplotlib.pyplot as plt
+
+    rep = Report(title)
+    rep.text("Out-of-sample one-step forecasts of the return given the realised factor "
+             "returns; every method learns from the data before each refit date only and the "
+             f"exposures from the data before each step. Coverage of the {bt.prob:.0%} "
+             "predictive interval; hedging error: the variance of y_t - H_t beta_(t|t-1).")
+    rep.heading("Overall")
+    rep.table(bt.overall)
+    rep.heading("By year")
+    rep.table(bt.table)
+    rep.figure("backtest", bt.plot(), "Mean squared error and log score by year")
     plt.close("all")
     return rep
 

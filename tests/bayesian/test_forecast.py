@@ -92,3 +92,18 @@ def test_attribution_and_forecast_figures_draw_their_arrays(fit):
     bars = [p.get_height() for p in fig2.axes[0].patches[: att.sizes["period"]]]
     np.testing.assert_allclose(bars, att["mean"].sel(component="f1").values)
     plt.close("all")
+
+
+def test_checks_give_tables_and_a_figure(fit):
+    import matplotlib.pyplot as plt
+
+    ch = fit.checks(draws=100)
+    assert list(ch.coverage.columns) == ["50%", "90%"] and ch.coverage.index[-1] == "all"
+    assert ((ch.coverage >= 0) & (ch.coverage <= 1)).all().all()
+    n_obs = int(fit.design.observed.sum())
+    assert len(ch.cusum) == n_obs - fit.design.K
+    assert ch.cusum["cusum_squares"].iloc[-1] == pytest.approx(1.0)
+    assert {"kurtosis", "ljung_box_6", "coverage_90%", "cusum_outside"} <= set(ch.summary)
+    fig = ch.plot()
+    np.testing.assert_allclose(fig.axes[-2].lines[0].get_ydata(), ch.cusum["cusum"].to_numpy())
+    plt.close("all")

@@ -1,0 +1,201 @@
+"""``bb.backtest``: an out-of-sample comparison with no look-ahead, against what practitioners use.
+
+The test period (after ``start``) is cut into blocks at each refit date (``refit="Y"``: every
+calendar year). For a block starting at row ``i0``, every method learns from rows ``< i0`` only
+and then forecasts each step ``t`` of the block one step ahead from the data up to ``t - 1``
+and the realised factor returns ``H_t``:
+
+- ``bayes``: ``bb.fit`` on the rows before the block (noise parameters learnt there); the
+  filter runs forward through the block with each posterior draw, so the exposures use data up
+  to ``t - 1`` and the predictive is the mixture over draws of ``N(H_t beta_{t|t-1}, S_t)``;
+- ``kalman_mle``: the classical filter with maximum-likelihood ``Q``, ``R`` from the rows
+  before the block (plug-in), run forward the same way;
+- ``rolling_<w>``: OLS on the ``w`` rows before ``t`` (36/60 months, 156/260 weeks, 3/5 years
+  of days), Student-t predictive with ``w - K`` degrees of freedom;
+- ``expanding_ols``: OLS on every row before ``t``, the same predictive.
+
+Per step: the point forecast's error ``y_t - H_t beta_{t|t-1}`` (its variance is the hedging
+error), the log score of ``y_t`` and whether the central ``prob`` interval covers it. The
+table summarises per year and overall: mean squared error, mean log score, hedging error
+variance, coverage.
+"""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+from scipy import special, stats
+
+from bayes_beta.bayesian.args import check_prob
+from bayes_beta.bayesian.propagate import draw_matrices, stack_draws
+from bayes_beta.data.design import make_design
+from bayes_beta.errors import ArgumentError
+from bayes_beta.kalman.propagate import innovation_draws
+from bayes_beta.specs.options import DEFAULT_VOLATILITY
+
+__all__ = ["Backtest", "backtest", "rolling_ols"]
+
+BACKTEST_VOLATILITIES = ("constant", "garch")
+
+
+class Backtest(NamedTuple):
+    """Per step (``steps``: date, method, y, forecast, error, log_score, inside) and the
+    summary per year and method (``table``) and overall (``overall``)."""
+
+    steps: pd.DataFrame
+    table: pd.DataFrame
+    overall: pd.DataFrame
+    prob: float
+
+    def plot(self):
+        """Per-year mean squared error and log score of every method."""
+        from bayes_beta.plots.compare import plot_backtest
+
+        return plot_backtest(self.table)
+
+
+def rolling_ols(y: np.ndarray, H: np.ndarray, t: int, window: int | None):
+    """OLS on the complete rows among the ``window`` rows before ``t`` (all rows before ``t``
+    when ``None``): ``(beta, s2, XtX_inv, dof)``, or ``None`` with fewer than ``K + 2`` rows."""
+    a = 0 if window is None else max(0, t - window)
+    X, Y = H[a:t], y[a:t]
+    ok = ~np.isnan(Y) & ~np.isnan(X).any(1)
+    X, Y = X[ok], Y[ok]
+    K = H.shape[1]
+    if len(Y) < K + 2:
+        return None
+    beta, *_ = np.linalg.lstsq(X, Y, rcond=None)
+    dof = len(Y) - K
+    resid = Y - X @ beta
+    return beta, float(resid @ resid) / dof, np.linalg.inv(X.T @ X), dof
+
+
+def _ols_steps(y, H, rows, window, prob):
+    out = []
+    for t in rows:
+        fit = rolling_ols(y, H, t, window)
+        if fit is None or np.isnan(y[t]) or np.isnan(H[t]).any():
+            out.append((np.nan, np.nan, np.nan))
+            continue
+        beta, s2, inv, dof = fit
+        mean = float(H[t] @ beta)
+        scale = np.sqrt(s2 * (1.0 + H[t] @ inv @ H[t]))
+        dist = stats.t(dof, loc=mean, scale=scale)
+        lo, hi = dist.ppf([(1 - prob) / 2, (1 + prob) / 2])
+        out.append((mean, float(dist.logpdf(y[t])), float(lo <= y[t] <= hi)))
+    return out
+
+
+def _mixture_steps(v, S, y, rows, prob):
+    """Point forecast, log score and coverage from per-draw innovations ``v``, ``S`` (D, n)."""
+    out = []
+    for t in rows:
+        if np.isnan(y[t]) or np.isnan(v[:, t]).any():
+            out.append((np.nan, np.nan, np.nan))
+            continue
+        vt, st = v[:, t], S[:, t]
+        mean = float(np.mean(y[t] - vt))
+        log_score = float(special.logsumexp(-0.5 * (np.log(2 * np.pi * st) + vt**2 / st))
+                          - np.log(len(vt)))
+        u = float(np.mean(special.ndtr(vt / np.sqrt(st))))
+        out.append((mean, log_score, float((1 - prob) / 2 <= u <= (1 + prob) / 2)))
+    return out
+
+
+def _bayes_block(df, target, factors, i0, i1, prob, options):
+    from bayes_beta.bayesian.fit import fit as bayes_fit
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = bayes_fit(df.iloc[:i0], target, factors, progress=False, check=False, **options)
+    design = make_design(df.iloc[:i1], target, factors, intercept=fit.design.intercept,
+                         units=(fit.design.y_unit, fit.design.state_unit))  # training's start
+    kept = stack_draws(fit.tree["posterior"].to_dataset())
+    m = draw_matrices(kept, design)
+    v, S = innovation_draws(design.y, np.ascontiguousarray(design.H), m.T, m.Q_sqrt, m.r_sqrt,
+                            m.b0, m.P0, m.c)
+    return _mixture_steps(v, S, design.y, range(i0, i1), prob)
+
+
+def _mle_block(df, target, factors, i0, i1, prob, intercept):
+    from bayes_beta.classical.mle import fit_noise_mle
+    from bayes_beta.kalman import kalman_filter
+    from bayes_beta.specs import StateSpace
+
+    train = make_design(df.iloc[:i0], target, factors, intercept=intercept)
+    spec = StateSpace.random_walk(Q=np.eye(train.K) * 1e-4, R=np.array([[1e-4]]), b0=train.b0,
+                                  P0=train.P0)
+    res = fit_noise_mle(train.y, train.H, spec, warn=False)
+    design = make_design(df.iloc[:i1], target, factors, intercept=intercept,
+                         units=(train.y_unit, train.state_unit))
+    spec = StateSpace.random_walk(Q=res.Q, R=res.R, b0=train.b0, P0=train.P0)
+    f = kalman_filter(design.y, design.H, spec)
+    return _mixture_steps(f.v[:, 0][None], f.S[:, 0, 0][None], design.y, range(i0, i1), prob)
+
+
+def backtest(df: pd.DataFrame, target: str, factors, priors="default", *, refit: str = "Y",
+             start=None, windows=None, prob: float = 0.9, intercept: bool = False,
+             volatility: str = DEFAULT_VOLATILITY, draws: int = 500, tune: int = 500,
+             chains: int = 2, seed: int | None = 0, progress: bool = False) -> Backtest:
+    """Out-of-sample one-step forecasts of ``target`` on ``factors`` by every method of the
+    module docstring, refitting at every ``refit`` period (``"Y"``, ``"Q"`` or ``"M"``) from
+    ``start`` (default: once the longest rolling window is full)."""
+    if refit not in ("Y", "Q", "M"):
+        raise ArgumentError(f"refit must be 'Y', 'Q' or 'M'; got {refit!r}.")
+    if volatility not in BACKTEST_VOLATILITIES:
+        raise ArgumentError(f"backtest takes volatility in {BACKTEST_VOLATILITIES}; got "
+                            f"{volatility!r}.")
+    prob = check_prob("prob", prob)
+    design = make_design(df, target, factors, intercept=intercept)
+    spy = design.steps_per_year
+    steps = round(spy)  # 52 weeks, 12 months, ~252 days: windows of 3 and 5 years
+    windows = tuple(windows) if windows is not None else (3 * steps, 5 * steps)
+    time = design.time
+    if start is None:
+        first = max(windows)
+    else:
+        try:
+            first = int(time.searchsorted(pd.Timestamp(start)))
+        except (TypeError, ValueError):
+            raise ArgumentError(f"start must be a date such as '2005-01-01'; got {start!r}.") \
+                from None
+    if first >= len(time) - 1 or first < design.K + 2:
+        raise ArgumentError(f"start leaves no test period (or no training data): the data "
+                            f"run {time[0]:%Y-%m-%d} .. {time[-1]:%Y-%m-%d}.")
+    period = time.to_period(refit)
+    cuts = [first] + [i for i in range(first + 1, len(time)) if period[i] != period[i - 1]]
+    cuts.append(len(time))
+    options = {"priors": priors, "draws": draws, "tune": tune, "chains": chains, "seed": seed,
+               "intercept": intercept, "volatility": volatility}
+    y, H = design.y, design.H
+    rows = []
+    for b, (i0, i1) in enumerate(itertools.pairwise(cuts)):
+        if progress:
+            print(f"\rbacktest block {b + 1}/{len(cuts) - 1}", end="", flush=True)
+        block = range(i0, i1)
+        results = {"bayes": _bayes_block(df, target, factors, i0, i1, prob, options),
+                   "kalman_mle": _mle_block(df, target, factors, i0, i1, prob, intercept),
+                   "expanding_ols": _ols_steps(y, H, block, None, prob)}
+        for w in windows:
+            results[f"rolling_{w}"] = _ols_steps(y, H, block, w, prob)
+        for method, values in results.items():
+            for t, (mean, score, inside) in zip(block, values, strict=True):
+                rows.append({"date": time[t], "method": method, "y": y[t], "forecast": mean,
+                             "error": y[t] - mean, "log_score": score, "inside": inside})
+    if progress:
+        print()
+    steps = pd.DataFrame(rows).dropna(subset=["forecast"])
+    return Backtest(steps, _summary(steps, by_year=True), _summary(steps, by_year=False), prob)
+
+
+def _summary(steps: pd.DataFrame, by_year: bool) -> pd.DataFrame:
+    keys = [steps["date"].dt.year.rename("year"), "method"] if by_year else ["method"]
+    g = steps.groupby(keys)
+    return pd.DataFrame({"mse": g["error"].apply(lambda e: float(np.mean(e**2))),
+                         "log_score": g["log_score"].mean(),
+                         "hedging_error_var": g["error"].var(ddof=0),
+                         "coverage": g["inside"].mean(), "steps": g["error"].size()})
