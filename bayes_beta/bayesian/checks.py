@@ -32,7 +32,8 @@ from bayes_beta.bayesian.propagate import draw_matrices, stack_draws
 from bayes_beta.errors import ArgumentError
 from bayes_beta.kalman.propagate import innovation_draws
 
-__all__ = ["ModelChecks", "PredictiveChecks", "ljung_box", "model_checks", "predictive_checks"]
+__all__ = ["ModelChecks", "PredictiveChecks", "ljung_box", "mixture_scores", "model_checks",
+           "predictive_checks"]
 
 
 class PredictiveChecks(NamedTuple):
@@ -94,6 +95,16 @@ def _predicted_r(fit, stacked, r_t: np.ndarray, rng) -> np.ndarray:
     return np.exp(mean + phi * (prev - mean) + sd * rng.standard_normal(log_r.shape))
 
 
+def mixture_scores(v: np.ndarray, S: np.ndarray):
+    """``(PIT, log density)`` per step (n,) of ``y_t`` under the mixture over draws of
+    ``N(y_t - v_s, S_s)`` (``v``, ``S``: (draws, n) innovations and their variances); NaN
+    where a step has none."""
+    pit = np.mean(special.ndtr(v / np.sqrt(S)), axis=0)
+    log_dens = special.logsumexp(-0.5 * (np.log(2 * np.pi * S) + v * v / S), axis=0) \
+        - np.log(v.shape[0])
+    return pit, log_dens
+
+
 def predictive_checks(fit, draws: int = 500, seed=0) -> PredictiveChecks:
     """The one-step predictive checks of ``fit`` from ``draws`` evenly thinned posterior draws."""
     if isinstance(draws, bool) or not isinstance(draws, int) or draws < 1:
@@ -108,10 +119,7 @@ def predictive_checks(fit, draws: int = 500, seed=0) -> PredictiveChecks:
     r_t = np.broadcast_to(m.r_sqrt**2, (len(keep), n))
     v, S = innovation_draws(design.y, H, m.T, m.Q_sqrt, m.r_sqrt, m.b0, m.P0, m.c)
     S = S - r_t + _predicted_r(fit, stacked, r_t, np.random.default_rng(seed))
-    # the mixture over draws: y_t - mean_s = v_s
-    pit = np.mean(special.ndtr(v / np.sqrt(S)), axis=0)
-    log_dens = special.logsumexp(-0.5 * (np.log(2 * np.pi * S) + v * v / S), axis=0) \
-        - np.log(len(keep))
+    pit, log_dens = mixture_scores(v, S)
     seen = np.isfinite(pit)
     pit = np.where(seen, np.clip(pit, 1e-12, 1 - 1e-12), np.nan)
     coords = {"time": pd.DatetimeIndex(design.time, name="time")}

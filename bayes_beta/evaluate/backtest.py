@@ -28,11 +28,13 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-from scipy import special, stats
+from scipy import stats
 
 from bayes_beta.bayesian.args import check_prob
+from bayes_beta.bayesian.checks import mixture_scores
 from bayes_beta.bayesian.propagate import draw_matrices, stack_draws
 from bayes_beta.data.design import make_design
+from bayes_beta.data.regression import complete_rows, ols
 from bayes_beta.errors import ArgumentError
 from bayes_beta.kalman.propagate import innovation_draws
 from bayes_beta.specs.options import DEFAULT_VOLATILITY
@@ -59,19 +61,15 @@ class Backtest(NamedTuple):
 
 
 def rolling_ols(y: np.ndarray, H: np.ndarray, t: int, window: int | None):
-    """OLS on the complete rows among the ``window`` rows before ``t`` (all rows before ``t``
-    when ``None``): ``(beta, s2, XtX_inv, dof)``, or ``None`` with fewer than ``K + 2`` rows."""
+    """OLS (:func:`bayes_beta.data.regression.ols`) on the complete rows among the ``window``
+    rows before ``t`` (all rows before ``t`` when ``None``): ``(beta, s2, (H'H)^-1, dof)``, or
+    ``None`` with fewer than ``K + 2`` rows."""
     a = 0 if window is None else max(0, t - window)
-    X, Y = H[a:t], y[a:t]
-    ok = ~np.isnan(Y) & ~np.isnan(X).any(1)
-    X, Y = X[ok], Y[ok]
     K = H.shape[1]
-    if len(Y) < K + 2:
+    if complete_rows(y[a:t], H[a:t]).sum() < K + 2:
         return None
-    beta, *_ = np.linalg.lstsq(X, Y, rcond=None)
-    dof = len(Y) - K
-    resid = Y - X @ beta
-    return beta, float(resid @ resid) / dof, np.linalg.inv(X.T @ X), dof
+    fit = ols(H[a:t], y[a:t])
+    return fit.b, fit.s2, fit.cov / fit.s2 if fit.s2 > 0 else fit.cov, fit.n - K
 
 
 def _ols_steps(y, H, rows, window, prob):
@@ -92,18 +90,14 @@ def _ols_steps(y, H, rows, window, prob):
 
 def _mixture_steps(v, S, y, rows, prob):
     """Point forecast, log score and coverage from per-draw innovations ``v``, ``S`` (D, n)."""
-    out = []
-    for t in rows:
-        if np.isnan(y[t]) or np.isnan(v[:, t]).any():
-            out.append((np.nan, np.nan, np.nan))
-            continue
-        vt, st = v[:, t], S[:, t]
-        mean = float(np.mean(y[t] - vt))
-        log_score = float(special.logsumexp(-0.5 * (np.log(2 * np.pi * st) + vt**2 / st))
-                          - np.log(len(vt)))
-        u = float(np.mean(special.ndtr(vt / np.sqrt(st))))
-        out.append((mean, log_score, float((1 - prob) / 2 <= u <= (1 + prob) / 2)))
-    return out
+    rows = np.asarray(rows)
+    v, S = v[:, rows], S[:, rows]
+    pit, log_score = mixture_scores(v, S)
+    mean = y[rows] - v.mean(0)
+    inside = ((1 - prob) / 2 <= pit) & (pit <= (1 + prob) / 2)
+    seen = ~np.isnan(y[rows]) & ~np.isnan(v).any(0)
+    return [(m, ls, float(c)) if ok else (np.nan, np.nan, np.nan)
+            for m, ls, c, ok in zip(mean, log_score, inside, seen, strict=True)]
 
 
 def _bayes_block(df, target, factors, i0, i1, prob, options):
