@@ -30,6 +30,6 @@ if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys; sys.exit(sys.
     "$PY" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e ".[test]"
+.venv/bin/python -m pip install --quiet -e ".[test,docs]"
 .venv/bin/python -m ipykernel install --user --name python3 >/dev/null 2>&1 || true
 echo "bayes_beta installed in .venv ($(.venv/bin/python --version))"

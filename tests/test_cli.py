@@ -1,4 +1,9 @@
-"""The ``bayes-beta`` command, run in a subprocess as a user would."""
+"""The ``bayes-beta`` command, run in a subprocess as a user would.
+
+Each command that writes a report runs once, in a module-scoped fixture: one test checks the
+files it wrote, another opens its ``report*.html`` in headless Chromium (:mod:`tests.browser`;
+skipped, saying what to install, without playwright or Chromium).
+"""
 
 import subprocess
 import sys
@@ -8,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bayes_beta.cli import main
+from tests.browser import assert_reads_well, check_report, require_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = """
@@ -42,6 +48,30 @@ def tiny(tmp_path):
     path = tmp_path / "tiny.toml"
     path.write_text(TINY)
     return path
+
+
+@pytest.fixture(scope="module")
+def tiny_spec(tmp_path_factory):
+    """The tiny spec, shared by the module's command runs."""
+    path = tmp_path_factory.mktemp("spec") / "tiny.toml"
+    path.write_text(TINY)
+    return path
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Chromium's path; skips only the browser tests when playwright or Chromium is missing
+    (listed first, so a skip comes before the command runs)."""
+    return require_chromium()
+
+
+def browse(res, html, name: str, images: int):
+    """Open a command's HTML report in Chromium and check it reads on a phone."""
+    assert res.returncode == 0, res.stderr[-3000:]
+    measured = check_report(html, name)
+    print({k: v for k, v in measured.items() if k not in ("toc_links", "h2_ids")})
+    assert_reads_well(measured, images=images)
+    return measured
 
 
 def test_help_lists_commands_and_options():
@@ -95,9 +125,15 @@ def test_missing_spec_and_usage_errors(tmp_path, capsys):
     assert info.value.code == 2
 
 
-def test_compare_writes_every_promised_file(tiny, tmp_path):
-    out = tmp_path / "out"
-    res = run("compare", tiny, "--out", out, *SMALL)
+@pytest.fixture(scope="module")
+def compared(tiny_spec, tmp_path_factory):
+    """``bayes-beta compare`` run once: (result, output folder)."""
+    out = tmp_path_factory.mktemp("compare") / "out"
+    return run("compare", tiny_spec, "--out", out, *SMALL), out
+
+
+def test_compare_writes_every_promised_file(compared):
+    res, out = compared
     assert res.returncode == 0, res.stderr[-3000:]
     assert "LFO-CV (approx)" in res.stderr and "fitting variant 'heavy'" in res.stderr
     assert "elpd_lfo" in res.stdout
@@ -116,8 +152,20 @@ def test_compare_writes_every_promised_file(tiny, tmp_path):
     assert fit.variant.name == "heavy" and fit.tree["posterior"].sizes["draw"] == 120
 
 
-def test_fit_writes_the_fit_and_its_report(tiny, tmp_path):
-    res = run("fit", tiny, "--variant", "heavy", "--out", tmp_path, *SMALL, "--quiet")
+def test_compare_report_reads_in_a_browser(chromium, compared):
+    res, out = compared
+    browse(res, out / "report.html", "compare", images=3)
+
+
+@pytest.fixture(scope="module")
+def fitted(tiny_spec, tmp_path_factory):
+    """``bayes-beta fit --variant heavy`` run once: (result, output folder)."""
+    out = tmp_path_factory.mktemp("fit")
+    return run("fit", tiny_spec, "--variant", "heavy", "--out", out, *SMALL, "--quiet"), out
+
+
+def test_fit_writes_the_fit_and_its_report(fitted):
+    res, tmp_path = fitted
     assert res.returncode == 0, res.stderr[-3000:]
     assert res.stderr.count("[") == 0  # --quiet: no progress lines
     for name in ("fit_heavy.nc", "summary_heavy.csv", "bands_heavy.csv", "report_heavy.md",
@@ -131,18 +179,36 @@ def test_fit_writes_the_fit_and_its_report(tiny, tmp_path):
         assert heading in report, heading
 
 
-def test_backtest_writes_its_tables_and_report(tiny, tmp_path):
-    res = run("backtest", tiny, "--out", tmp_path / "bt", "--start", "2016-06-01",
+def test_fit_report_reads_in_a_browser(chromium, fitted):
+    res, out = fitted
+    browse(res, out / "report_heavy.html", "fit", images=len(list(out.glob("heavy_*.png"))))
+
+
+@pytest.fixture(scope="module")
+def backtested(tiny_spec, tmp_path_factory):
+    """``bayes-beta backtest`` run once: (result, output folder's parent; the output is bt/)."""
+    tmp_path = tmp_path_factory.mktemp("backtest")
+    res = run("backtest", tiny_spec, "--out", tmp_path / "bt", "--start", "2016-06-01",
               "--draws", "60", "--tune", "60", "--chains", "2", "--volatility", "constant",
               "--quiet")
+    return res, tmp_path
+
+
+def test_backtest_writes_its_tables_and_report(backtested, tiny_spec):
+    res, tmp_path = backtested
     assert res.returncode == 0, res.stderr[-3000:]
     for name in ("steps.csv", "by_year.csv", "overall.csv", "backtest.png", "report.md",
                  "report.html"):
         assert (tmp_path / "bt" / name).is_file(), name
     for method in ("bayes", "kalman_mle", "rolling_156", "rolling_260", "expanding_ols"):
         assert method in res.stdout, method
-    bad = run("backtest", tiny, "--out", tmp_path / "bt2", "--start", "soon", "--quiet")
+    bad = run("backtest", tiny_spec, "--out", tmp_path / "bt2", "--start", "soon", "--quiet")
     assert bad.returncode == 2 and "start must be a date" in bad.stderr
+
+
+def test_backtest_report_reads_in_a_browser(chromium, backtested):
+    res, tmp_path = backtested
+    browse(res, tmp_path / "bt" / "report.html", "backtest", images=1)
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -217,12 +283,20 @@ seed = 4
 """
 
 
-def test_fit_many_writes_every_promised_file(tmp_path):
+@pytest.fixture(scope="module")
+def fitted_many(tmp_path_factory):
+    """``bayes-beta fit-many`` run once on two funds: (result, spec, output folder)."""
+    tmp_path = tmp_path_factory.mktemp("many")
     spec = tmp_path / "many.toml"
     spec.write_text(MANY)
     out = tmp_path / "out"
     res = run("fit-many", spec, "--out", out, "--workers", "1", "--funds", "Util,Banks",
               "--quiet")
+    return res, spec, out
+
+
+def test_fit_many_writes_every_promised_file(fitted_many):
+    res, spec, out = fitted_many
     assert res.returncode == 0, res.stderr
     assert "FitSet(2 funds, 0 failed" in res.stdout
     for name in ("fitset.nc", "table.csv", "drift.csv", "failed.csv", "heatmap.png",
@@ -238,6 +312,11 @@ def test_fit_many_writes_every_promised_file(tmp_path):
     assert fs.funds == ["Util", "Banks"] and fs["Banks"].design.target == "Banks"
     again = run("fit-many", spec, "--out", out, "--funds", "Util,Banks", "--quiet")
     assert again.returncode == 0, again.stderr  # resumes: nothing left to fit
+
+
+def test_fit_many_report_reads_in_a_browser(chromium, fitted_many):
+    res, _, out = fitted_many
+    browse(res, out / "report.html", "fit-many", images=3)
 
 
 def test_fit_many_pooled_writes_the_population(tmp_path):

@@ -87,7 +87,50 @@ def check_sampling(tree: xr.DataTree, var_names=None, *, min_ess: float = 100.0,
                    warn: bool = True) -> list[str]:
     """Divergences, r_hat > 1.01, bulk/tail ESS below ``min_ess`` per chain, E-BFMI < 0.3.
 
-    Returns the problems found (and warns with :class:`~bayes_beta.SamplingWarning`).
+    Each problem is a sentence naming the parameter (with its coordinate) and a remedy; the
+    statistics are arviz-stats' (``rhat``, ``ess``, ``bfmi``). A parameter that is constant
+    over the draws is not checked for r_hat and ESS. :func:`bayes_beta.fit` runs this on every
+    fit and keeps the result in ``fit.problems``.
+
+    Parameters
+    ----------
+    tree : xarray.DataTree
+        A fit's DataTree (groups ``posterior`` and ``sample_stats``).
+    var_names : list of str, optional
+        The parameters checked for r_hat and ESS; by default the noise parameters present
+        (``Fit.noise_vars``).
+    min_ess : float, default 100.0
+        The bulk and tail ESS needed per chain.
+    warn : bool, default True
+        Also warn about each problem.
+
+    Returns
+    -------
+    list of str
+        The problems found; empty when there are none.
+
+    Warns
+    -----
+    bayes_beta.SamplingWarning
+        One per problem (with ``warn=True``).
+
+    Examples
+    --------
+    >>> import bayes_beta as bb
+    >>> from bayes_beta.bayesian import check_sampling
+    >>> df = bb.datasets.load_example()
+    >>> fit = bb.fit(df.iloc[-260:], "Util", ["Mkt-RF"], draws=50, tune=50, chains=1, seed=1)
+    >>> problems = check_sampling(fit.tree, warn=False)
+    >>> problems == fit.problems
+    True
+
+    One chain of 50 draws gives no r_hat and too few effective draws:
+
+    >>> any(p.startswith("r_hat of sigma_obs") for p in problems)
+    True
+    >>> any("ESS" in p for p in check_sampling(fit.tree, ["sigma_obs"], min_ess=1000,
+    ...                                          warn=False))
+    True
     """
     var_names = var_names or noise_var_names(tree["posterior"].to_dataset())
     problems = (_divergences(tree["sample_stats"].to_dataset())

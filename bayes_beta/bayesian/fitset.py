@@ -129,8 +129,99 @@ def _failed_row(record: dict) -> xr.Dataset:
 
 
 class FitSet:
-    """Many funds' fits (module docstring): ``.data`` is the ``xarray.Dataset``; the store
-    (if any) holds each fund's full :class:`~bayes_beta.Fit`."""
+    r"""Many funds' fits side by side: one ``xarray.Dataset`` with a ``fund`` dim, and a store.
+
+    Each finished fund contributes a small summary (one row, written to the store by the
+    worker that fitted it); ``.data`` is their concatenation over ``fund``, dates aligned (a
+    fund is NaN before its inception or after its end). Variables, per fund:
+
+    - exposures: ``mean`` (time, factor), the smoothed posterior mean; ``lower``/``upper``
+      (prob, time, factor), equal-tailed bands of the joint path draws at the stored
+      probabilities 0.5, 0.8, 0.9, 0.95; ``latest_mean``/``latest_lower``/``latest_upper``
+      (factor) at the last observed step, 90%; ``band_width`` (factor), the 90% band's mean
+      width over time;
+    - drift: ``drift``/``drift_lower``/``drift_upper`` (factor), the yearly drift sd of each
+      exposure, :math:`\sigma_{\text{state},k} \sqrt{\text{steps per year}}` (posterior mean
+      and 90% interval);
+    - noise: ``noise_mean``/``noise_sd``/``r_hat``/``ess_bulk``/``ess_tail`` (parameter), one
+      entry per scalar noise parameter (``sigma_state[Mkt-RF]``, ``sigma_obs``, ...);
+      ``volatility``, the annualised observation volatility averaged over time;
+    - sampler: ``divergences``, ``r_hat_max``, ``ess_bulk_min``, ``n_problems``, ``problems``
+      (text);
+    - run: ``status`` (``"done"`` or ``"failed"``), ``reason``, ``seed``, ``seconds``,
+      ``n_obs``, ``start``, ``end``, ``worker_rss_mb``.
+
+    The store (if any) holds each fund's full :class:`~bayes_beta.Fit`: ``fs["Util"]`` loads
+    that fund's fit from it. ``len(fs)`` is the number of funds and ``"Util" in fs`` tests a
+    label; two FitSets are equal (``==``) when their data are identical. A pooled FitSet
+    (``pooling="partial"``) also holds the population hyperparameters' draws
+    (``pop_<name>``, dims (chain, draw[, factor])), summarised by :meth:`population`. FitSets
+    are made by :func:`bayes_beta.fit_many`, :func:`bayes_beta.open_store` and
+    :func:`bayes_beta.load_fitset` (see :mod:`bayes_beta.bayesian.fitset`).
+
+    Parameters
+    ----------
+    data : xarray.Dataset
+        The funds' summaries, with a ``fund`` dim (as above).
+    store : str or pathlib.Path, optional
+        The store folder written by :func:`bayes_beta.fit_many`, where each fund's fit is read
+        from; ``None`` for a FitSet without one.
+
+    Attributes
+    ----------
+    data : xarray.Dataset
+        The funds' summaries.
+    store : bayes_beta.bayesian.store.Store or None
+        The store, or ``None``.
+
+    Raises
+    ------
+    bayes_beta.ArgumentError
+        From ``fs[fund]`` if there is no such fund (and from ``Store`` if ``store`` is not a
+        folder name).
+    bayes_beta.DataError
+        From ``fs[fund]`` if the fund failed or its fit is not on disk.
+
+    See Also
+    --------
+    bayes_beta.fit_many : Fit many funds into a store and a FitSet.
+
+    Examples
+    --------
+    Two industries on the market factor, fitted on dask workers in this process (tiny
+    sampler settings; without ``client`` a local cluster of worker processes is started):
+
+    >>> import tempfile
+    >>> import bayes_beta as bb
+    >>> from distributed import Client
+    >>> funds = bb.datasets.load_industries(start="2012", end="2016", frequency="weekly")
+    >>> factors = bb.datasets.load_factors(start="2012", end="2016", frequency="weekly")
+    >>> client = Client(processes=False, dashboard_address=":0")  # workers in this process
+    >>> store = tempfile.TemporaryDirectory()
+    >>> fs = bb.fit_many(funds[["Util", "Banks"]], factors[["Mkt-RF"]], store=store.name,
+    ...                  client=client, draws=50, tune=50, chains=1, seed=1, progress=False)
+    >>> client.close()
+    >>> fs
+    FitSet(2 funds, 0 failed, factors ['Mkt-RF'], 261 dates)
+    >>> len(fs), "Util" in fs, fs.funds, fs.done
+    (2, True, ['Util', 'Banks'], ['Util', 'Banks'])
+    >>> dict(fs.data["mean"].sizes), dict(fs.data["lower"].sizes)
+    ({'fund': 2, 'time': 261, 'factor': 1}, {'fund': 2, 'prob': 4, 'time': 261, 'factor': 1})
+    >>> fs["Util"]
+    Fit(Util on ['Mkt-RF'], priors='default', volatility='garch', 1 chains x 50 draws,
+        261 steps, ... sampler warnings)
+    >>> fs.bands(0.9)["mean"].dims
+    ('fund', 'time', 'factor')
+    >>> fs.table().columns.tolist()[:4]
+    ['latest_mean', 'latest_lower', 'latest_upper', 'band_width']
+    >>> sorted(fs.rank("drift", "Mkt-RF").index)
+    ['Banks', 'Util']
+    >>> fs["Gold"]
+    Traceback (most recent call last):
+    ...
+    bayes_beta.errors.ArgumentError: No fund 'Gold' in this FitSet; it has ['Util', 'Banks'].
+    >>> store.cleanup()
+    """
 
     def __init__(self, data: xr.Dataset, store=None):
         self.data = data
@@ -139,16 +230,95 @@ class FitSet:
     # ------------------------------------------------------------------ access
     @property
     def funds(self) -> list:
+        """The funds' labels, finished and failed, in the order they were given.
+
+        Returns
+        -------
+        list
+            One label per fund (the ``fund`` coordinate).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> import bayes_beta as bb
+        >>> from distributed import Client
+        >>> funds = bb.datasets.load_industries(start="2012", end="2016", frequency="weekly")
+        >>> factors = bb.datasets.load_factors(start="2012", end="2016", frequency="weekly")
+        >>> returns = funds[["Util"]].assign(Closed=float("nan"))  # a fund without returns
+        >>> client = Client(processes=False, dashboard_address=":0")  # workers in this process
+        >>> store = tempfile.TemporaryDirectory()
+        >>> fs = bb.fit_many(returns, factors[["Mkt-RF"]], store=store.name, client=client,
+        ...                  draws=50, tune=50, chains=1, seed=1, progress=False)
+        >>> client.close()
+        >>> fs.funds
+        ['Util', 'Closed']
+        >>> store.cleanup()
+        """
         return list(self.data["fund"].values)
 
     @property
     def done(self) -> list:
+        """The funds whose fit finished (``status == "done"``), in order.
+
+        Returns
+        -------
+        list
+            Labels of the finished funds; the others failed (see :attr:`failed`).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> import bayes_beta as bb
+        >>> from distributed import Client
+        >>> funds = bb.datasets.load_industries(start="2012", end="2016", frequency="weekly")
+        >>> factors = bb.datasets.load_factors(start="2012", end="2016", frequency="weekly")
+        >>> returns = funds[["Util"]].assign(Closed=float("nan"))  # a fund without returns
+        >>> client = Client(processes=False, dashboard_address=":0")  # workers in this process
+        >>> store = tempfile.TemporaryDirectory()
+        >>> fs = bb.fit_many(returns, factors[["Mkt-RF"]], store=store.name, client=client,
+        ...                  draws=50, tune=50, chains=1, seed=1, progress=False)
+        >>> client.close()
+        >>> fs.done
+        ['Util']
+        >>> store.cleanup()
+        """
         return [f for f, s in zip(self.funds, self.data["status"].values, strict=True)
                 if s == "done"]
 
     @property
     def failed(self) -> pd.DataFrame:
-        """Funds that failed, with the reason."""
+        """Funds that failed, with the reason.
+
+        A fund fails when its data are unusable (the reason starts with ``data:``), its sampler
+        fails (``sampler:``) or its task's workers kept dying (``worker:``); the other funds go
+        on.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``fund``, one column ``reason``; empty when no fund failed.
+
+        Examples
+        --------
+        A fund without any return fails; the others are fitted:
+
+        >>> import tempfile
+        >>> import bayes_beta as bb
+        >>> from distributed import Client
+        >>> funds = bb.datasets.load_industries(start="2012", end="2016", frequency="weekly")
+        >>> factors = bb.datasets.load_factors(start="2012", end="2016", frequency="weekly")
+        >>> returns = funds[["Util"]].assign(Closed=float("nan"))  # a fund without returns
+        >>> client = Client(processes=False, dashboard_address=":0")  # workers in this process
+        >>> store = tempfile.TemporaryDirectory()
+        >>> fs = bb.fit_many(returns, factors[["Mkt-RF"]], store=store.name, client=client,
+        ...                  draws=50, tune=50, chains=1, seed=1, progress=False)
+        >>> client.close()
+        >>> fs
+        FitSet(2 funds, 1 failed, factors ['Mkt-RF'], 261 dates)
+        >>> fs.failed.loc["Closed", "reason"]
+        "data: Fund 'Closed' has no return in the data (all NaN)."
+        >>> store.cleanup()
+        """
         df = self.data[["status", "reason"]].to_dataframe()
         return df.loc[df["status"] == "failed", ["reason"]]
 
@@ -159,7 +329,11 @@ class FitSet:
         return fund in self.funds
 
     def __getitem__(self, fund):
-        """The fund's :class:`~bayes_beta.Fit`, read from the store."""
+        """The fund's :class:`~bayes_beta.Fit`, read from the store.
+
+        Raises :class:`~bayes_beta.ArgumentError` for an unknown fund and
+        :class:`~bayes_beta.DataError` for a failed fund or a fit not on disk.
+        """
         from bayes_beta.bayesian.fit import load_fit
 
         if fund not in self.funds:
@@ -174,12 +348,87 @@ class FitSet:
 
     @property
     def pooling(self) -> str:
-        """``"partial"`` for one joint fit with population hyperpriors, else ``"none"``."""
+        """``"partial"`` for one joint fit with population hyperpriors, else ``"none"``.
+
+        A FitSet of ``fit_many(..., pooling="partial")`` holds the population hyperparameters'
+        draws (variables ``pop_<name>``); one of independent fits does not.
+
+        Returns
+        -------
+        str
+            ``"partial"`` or ``"none"``.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> import bayes_beta as bb
+        >>> from distributed import Client
+        >>> funds = bb.datasets.load_industries(start="2012", end="2016", frequency="weekly")
+        >>> factors = bb.datasets.load_factors(start="2012", end="2016", frequency="weekly")
+        >>> returns = funds[["Util"]].assign(Closed=float("nan"))  # a fund without returns
+        >>> client = Client(processes=False, dashboard_address=":0")  # workers in this process
+        >>> store = tempfile.TemporaryDirectory()
+        >>> fs = bb.fit_many(returns, factors[["Mkt-RF"]], store=store.name, client=client,
+        ...                  draws=50, tune=50, chains=1, seed=1, progress=False)
+        >>> client.close()
+        >>> fs.pooling
+        'none'
+        >>> store.cleanup()
+        """
         return "partial" if any(str(v).startswith(POP) for v in self.data.data_vars) else "none"
 
     def population(self, prob: float = 0.9) -> pd.DataFrame:
-        """The population hyperparameters of a pooled FitSet with their ``prob`` intervals
-        (:func:`bayes_beta.bayesian.panel.population`)."""
+        r"""The population hyperparameters of a pooled FitSet with their ``prob`` intervals.
+
+        In the pooled model (:mod:`bayes_beta.bayesian.panel`) each fund's noise scales come
+        from a population, e.g. the drift sds
+        :math:`\sigma_{\text{state}}[f, k] = u_k[f] \exp(\mu_k + \tau_k z[f, k])`; this table
+        summarises the draws of the population's parameters (``drift_mu``, ``drift_tau``,
+        ``obs_mu``, ...), kept in the FitSet as ``pop_<name>``
+        (:func:`bayes_beta.bayesian.panel.population`).
+
+        Parameters
+        ----------
+        prob : float, default 0.9
+            Probability of the intervals, strictly between 0 and 1.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per hyperparameter (and factor): posterior summaries with the ``prob``
+            interval.
+
+        Raises
+        ------
+        bayes_beta.ArgumentError
+            If the FitSet holds independent fits (``pooling="none"``) or ``prob`` is not
+            strictly between 0 and 1.
+
+        See Also
+        --------
+        bayes_beta.fit_many : ``pooling="partial"`` makes a pooled FitSet.
+
+        Examples
+        --------
+        Independent fits have no population:
+
+        >>> import tempfile
+        >>> import bayes_beta as bb
+        >>> from distributed import Client
+        >>> funds = bb.datasets.load_industries(start="2012", end="2016", frequency="weekly")
+        >>> factors = bb.datasets.load_factors(start="2012", end="2016", frequency="weekly")
+        >>> returns = funds[["Util"]].assign(Closed=float("nan"))  # a fund without returns
+        >>> client = Client(processes=False, dashboard_address=":0")  # workers in this process
+        >>> store = tempfile.TemporaryDirectory()
+        >>> fs = bb.fit_many(returns, factors[["Mkt-RF"]], store=store.name, client=client,
+        ...                  draws=50, tune=50, chains=1, seed=1, progress=False)
+        >>> client.close()
+        >>> fs.population()
+        Traceback (most recent call last):
+        ...
+        bayes_beta.errors.ArgumentError: This FitSet holds independent fits (pooling='none'); ...
+        >>> store.cleanup()
+        """
         from bayes_beta.bayesian.panel import population
 
         check_bands_args(prob, "eti")
@@ -200,8 +449,50 @@ class FitSet:
     def bands(self, prob: float = 0.9, kind: str = "eti", source: str = "smoothed") -> xr.Dataset:
         """Exposure bands, dims (fund, time, factor): ``mean``, ``lower``, ``upper``.
 
-        Equal-tailed smoothed bands at a stored probability (:data:`PROBS`) come from the
-        FitSet itself; any other request reads each fund's paths from the store.
+        Equal-tailed smoothed bands at a stored probability (0.5, 0.8, 0.9, 0.95:
+        :data:`~bayes_beta.bayesian.fitset.PROBS`) come from the FitSet itself; any other
+        request reads each fund's paths from the store (:meth:`bayes_beta.Fit.bands`). A fund
+        is NaN at the dates it has no data, and throughout if it failed.
+
+        Parameters
+        ----------
+        prob : float, default 0.9
+            Probability of the bands, strictly between 0 and 1.
+        kind : {"eti", "hdi"}, default "eti"
+            Equal-tailed or highest-density bands.
+        source : {"smoothed", "filtered"}, default "smoothed"
+            Smoothed (all data) or real-time exposures.
+
+        Returns
+        -------
+        xarray.Dataset
+            Variables ``mean``, ``lower``, ``upper``, dims (fund, time, factor); ``attrs``
+            hold ``prob``, ``kind`` and ``source``.
+
+        Raises
+        ------
+        bayes_beta.ArgumentError
+            If ``prob``, ``kind`` or ``source`` is invalid.
+        bayes_beta.DataError
+            If a request needs a fund's fit and it is not on disk.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> import bayes_beta as bb
+        >>> from distributed import Client
+        >>> funds = bb.datasets.load_industries(start="2012", end="2016", frequency="weekly")
+        >>> factors = bb.datasets.load_factors(start="2012", end="2016", frequency="weekly")
+        >>> client = Client(processes=False, dashboard_address=":0")  # workers in this process
+        >>> store = tempfile.TemporaryDirectory()
+        >>> fs = bb.fit_many(funds[["Util", "Banks"]], factors[["Mkt-RF"]], store=store.name,
+        ...                  client=client, draws=50, tune=50, chains=1, seed=1, progress=False)
+        >>> client.close()
+        >>> fs.bands(0.9)["mean"].dims, fs.bands(0.9)["mean"].shape
+        (('fund', 'time', 'factor'), (2, 261, 1))
+        >>> fs.bands(0.7, source="filtered").attrs  # read from the store
+        {'prob': 0.7, 'kind': 'eti', 'source': 'filtered'}
+        >>> store.cleanup()
         """
         check_bands_args(prob, kind, source, {"smoothed": 0, "filtered": 0})
         ds = self.data
@@ -220,8 +511,39 @@ class FitSet:
         return out.transpose("fund", "time", "factor")
 
     def table(self) -> pd.DataFrame:
-        """One row per (fund, factor): latest exposure with its 90% band, mean band width,
-        yearly drift with its 90% interval; and per fund the sampler's verdict."""
+        """One row per (fund, factor): latest exposure, band width, drift and diagnostics.
+
+        The latest exposure with its 90% band, the mean band width, the yearly drift with its
+        90% interval; and per fund the sampler's verdict.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index (``fund``, ``factor``); columns ``latest_mean``, ``latest_lower``,
+            ``latest_upper``, ``band_width``, ``drift``, ``drift_lower``, ``drift_upper`` and
+            the fund's ``status``, ``n_obs``, ``volatility``, ``divergences``, ``r_hat_max``,
+            ``ess_bulk_min``, ``n_problems``.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> import bayes_beta as bb
+        >>> from distributed import Client
+        >>> funds = bb.datasets.load_industries(start="2012", end="2016", frequency="weekly")
+        >>> factors = bb.datasets.load_factors(start="2012", end="2016", frequency="weekly")
+        >>> client = Client(processes=False, dashboard_address=":0")  # workers in this process
+        >>> store = tempfile.TemporaryDirectory()
+        >>> fs = bb.fit_many(funds[["Util", "Banks"]], factors[["Mkt-RF"]], store=store.name,
+        ...                  client=client, draws=50, tune=50, chains=1, seed=1, progress=False)
+        >>> client.close()
+        >>> table = fs.table()
+        >>> list(table.index.names), table.index.tolist()
+        (['fund', 'factor'], [('Util', 'Mkt-RF'), ('Banks', 'Mkt-RF')])
+        >>> table.columns.tolist()[-7:]
+        ['status', 'n_obs', 'volatility', 'divergences', 'r_hat_max', 'ess_bulk_min',
+         'n_problems']
+        >>> store.cleanup()
+        """
         ds = self.data
         per_factor = ds[["latest_mean", "latest_lower", "latest_upper", "band_width", "drift",
                          "drift_lower", "drift_upper"]].to_dataframe()
@@ -231,9 +553,55 @@ class FitSet:
 
     def rank(self, by: str = "drift", factor: str | None = None, *, start=None, end=None,
              ascending: bool = False) -> pd.DataFrame:
-        """Funds ranked by ``by``: ``"drift"`` (yearly drift sd of ``factor``, or the sum over
+        """Rank the funds by drift, band width or change of exposure.
+
+        Funds ranked by ``by``: ``"drift"`` (yearly drift sd of ``factor``, or the sum over
         factors), ``"band_width"``, or ``"change"`` (the smoothed exposure of ``factor`` at
-        ``end`` minus at ``start``, with its 90% interval from the joint paths)."""
+        ``end`` minus at ``start``, with its 90% interval from the joint paths).
+
+        Parameters
+        ----------
+        by : {"drift", "band_width", "change"}, default "drift"
+            What to rank by, as above (``"change"``: see :meth:`change`).
+        factor : str, optional
+            The factor; ``None`` sums ``drift`` or ``band_width`` over the factors (required
+            for ``"change"``).
+        start, end : str or datetime-like, optional
+            The dates of ``by="change"`` (default each fund's first and last).
+        ascending : bool, default False
+            Smallest first instead of largest first (failed funds last).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``fund``; for ``"drift"`` and ``"band_width"`` that column and ``status``;
+            for ``"change"`` the columns of :meth:`change`.
+
+        Raises
+        ------
+        bayes_beta.ArgumentError
+            If ``by`` or ``factor`` is not one of the choices, or ``by="change"`` has no
+            ``factor``.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> import bayes_beta as bb
+        >>> from distributed import Client
+        >>> funds = bb.datasets.load_industries(start="2012", end="2016", frequency="weekly")
+        >>> factors = bb.datasets.load_factors(start="2012", end="2016", frequency="weekly")
+        >>> client = Client(processes=False, dashboard_address=":0")  # workers in this process
+        >>> store = tempfile.TemporaryDirectory()
+        >>> fs = bb.fit_many(funds[["Util", "Banks"]], factors[["Mkt-RF"]], store=store.name,
+        ...                  client=client, draws=50, tune=50, chains=1, seed=1, progress=False)
+        >>> client.close()
+        >>> ranked = fs.rank("drift", "Mkt-RF")
+        >>> ranked.columns.tolist(), sorted(ranked.index)
+        (['drift', 'status'], ['Banks', 'Util'])
+        >>> bool(ranked["drift"].is_monotonic_decreasing)
+        True
+        >>> store.cleanup()
+        """
         check_choice("by", by, ("drift", "band_width", "change"))
         factors = list(self.data["factor"].values)
         if factor is not None:
@@ -250,9 +618,57 @@ class FitSet:
         return df.sort_values(by, ascending=ascending, na_position="last")
 
     def change(self, factor: str, start=None, end=None, prob: float = 0.9) -> pd.DataFrame:
-        """Per fund: the change of the smoothed exposure to ``factor`` from ``start`` to
-        ``end`` (nearest observed dates; default each fund's first and last), with an
-        equal-tailed ``prob`` interval from the fund's joint path draws (read from the store)."""
+        r"""Change of each fund's smoothed exposure to ``factor`` between two dates.
+
+        Per fund: the change of the smoothed exposure to ``factor`` from ``start`` to
+        ``end``, with an equal-tailed ``prob`` interval from the fund's joint path draws.
+
+        For each path draw :math:`s` (read from the store) the change is
+        :math:`d^{(s)} = \beta^{(s)}_{t_1} - \beta^{(s)}_{t_0}`, at the nearest observed dates
+        :math:`t_0, t_1` to ``start`` and ``end`` (default each fund's first and last); its
+        mean, interval and the share of draws with :math:`d^{(s)} > 0` are reported.
+
+        Parameters
+        ----------
+        factor : str
+            The factor.
+        start, end : str or datetime-like, optional
+            The dates compared (e.g. ``"2007-01"``).
+        prob : float, default 0.9
+            Probability of the interval, strictly between 0 and 1.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``fund`` (the finished funds); columns ``from``, ``to`` (the dates used),
+            ``change``, ``lower``, ``upper`` and ``p_increase``.
+
+        Raises
+        ------
+        bayes_beta.ArgumentError
+            If ``prob`` is not strictly between 0 and 1.
+        bayes_beta.DataError
+            If a fund's fit is not on disk.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> import bayes_beta as bb
+        >>> from distributed import Client
+        >>> funds = bb.datasets.load_industries(start="2012", end="2016", frequency="weekly")
+        >>> factors = bb.datasets.load_factors(start="2012", end="2016", frequency="weekly")
+        >>> client = Client(processes=False, dashboard_address=":0")  # workers in this process
+        >>> store = tempfile.TemporaryDirectory()
+        >>> fs = bb.fit_many(funds[["Util", "Banks"]], factors[["Mkt-RF"]], store=store.name,
+        ...                  client=client, draws=50, tune=50, chains=1, seed=1, progress=False)
+        >>> client.close()
+        >>> change = fs.change("Mkt-RF", start="2014-01", end="2016-12")
+        >>> change.columns.tolist()
+        ['from', 'to', 'change', 'lower', 'upper', 'p_increase']
+        >>> str(change.loc["Util", "from"].date()), str(change.loc["Util", "to"].date())
+        ('2014-01-03', '2016-12-02')
+        >>> store.cleanup()
+        """
         check_bands_args(prob, "eti")
         rows = {}
         for fund in self.done:
@@ -270,7 +686,40 @@ class FitSet:
 
     # ------------------------------------------------------------------ figures
     def plot_heatmap(self, factor: str | None = None):
-        """Smoothed exposures over time (columns) by fund (rows), one panel per factor."""
+        """Smoothed exposures over time (columns) by fund (rows), one panel per factor.
+
+        A heat map of the finished funds' posterior mean exposures, colours centred on each
+        factor's median exposure.
+
+        Parameters
+        ----------
+        factor : str, optional
+            Draw this factor only; all factors by default.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            One panel (and its colour bar) per factor.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> import bayes_beta as bb
+        >>> from distributed import Client
+        >>> funds = bb.datasets.load_industries(start="2012", end="2016", frequency="weekly")
+        >>> factors = bb.datasets.load_factors(start="2012", end="2016", frequency="weekly")
+        >>> client = Client(processes=False, dashboard_address=":0")  # workers in this process
+        >>> store = tempfile.TemporaryDirectory()
+        >>> fs = bb.fit_many(funds[["Util", "Banks"]], factors[["Mkt-RF"]], store=store.name,
+        ...                  client=client, draws=50, tune=50, chains=1, seed=1, progress=False)
+        >>> client.close()
+        >>> fig = fs.plot_heatmap("Mkt-RF")
+        >>> len(fig.axes)
+        2
+        >>> import matplotlib.pyplot as plt
+        >>> plt.close("all")
+        >>> store.cleanup()
+        """
         from bayes_beta.plots.many import plot_heatmap
 
         mean = self.data["mean"].sel(fund=self.done)
@@ -279,7 +728,43 @@ class FitSet:
         return plot_heatmap(mean)
 
     def plot_fans(self, factor: str, funds=None, probs=(0.5, 0.9), ncols: int = 4):
-        """Small multiples: a fan chart of the exposure to ``factor`` for each fund."""
+        """Small multiples: a fan chart of the exposure to ``factor`` for each fund.
+
+        Parameters
+        ----------
+        factor : str
+            The factor.
+        funds : list, optional
+            The funds drawn; by default the first 12 finished funds.
+        probs : sequence of float, default (0.5, 0.9)
+            Probabilities of the nested bands (see :meth:`bands`).
+        ncols : int, default 4
+            Panels per row.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            One panel per fund.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> import bayes_beta as bb
+        >>> from distributed import Client
+        >>> funds = bb.datasets.load_industries(start="2012", end="2016", frequency="weekly")
+        >>> factors = bb.datasets.load_factors(start="2012", end="2016", frequency="weekly")
+        >>> client = Client(processes=False, dashboard_address=":0")  # workers in this process
+        >>> store = tempfile.TemporaryDirectory()
+        >>> fs = bb.fit_many(funds[["Util", "Banks"]], factors[["Mkt-RF"]], store=store.name,
+        ...                  client=client, draws=50, tune=50, chains=1, seed=1, progress=False)
+        >>> client.close()
+        >>> fig = fs.plot_fans("Mkt-RF")
+        >>> len(fig.axes)
+        2
+        >>> import matplotlib.pyplot as plt
+        >>> plt.close("all")
+        >>> store.cleanup()
+        """
         from bayes_beta.plots.many import plot_small_fans
 
         funds = self.done[:12] if funds is None else list(funds)
@@ -288,7 +773,43 @@ class FitSet:
 
     # ------------------------------------------------------------------ io
     def save(self, path) -> None:
-        """Write the FitSet to one netCDF file, atomically; :func:`load_fitset` reads it."""
+        """Write the FitSet to one netCDF file, atomically; :func:`load_fitset` reads it.
+
+        The file holds ``data`` and the store's absolute path (the funds' fits stay in the
+        store). It is written under a temporary name next to ``path`` and renamed over it.
+
+        Parameters
+        ----------
+        path : str or pathlib.Path
+            The file to write (e.g. ``"industries.nc"``).
+
+        Raises
+        ------
+        bayes_beta.ArgumentError
+            If the folder of ``path`` does not exist.
+
+        See Also
+        --------
+        bayes_beta.load_fitset : Read the file back.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> import bayes_beta as bb
+        >>> from distributed import Client
+        >>> funds = bb.datasets.load_industries(start="2012", end="2016", frequency="weekly")
+        >>> factors = bb.datasets.load_factors(start="2012", end="2016", frequency="weekly")
+        >>> client = Client(processes=False, dashboard_address=":0")  # workers in this process
+        >>> store = tempfile.TemporaryDirectory()
+        >>> fs = bb.fit_many(funds[["Util", "Banks"]], factors[["Mkt-RF"]], store=store.name,
+        ...                  client=client, draws=50, tune=50, chains=1, seed=1, progress=False)
+        >>> client.close()
+        >>> from pathlib import Path
+        >>> fs.save(Path(store.name) / "fitset.nc")
+        >>> bb.load_fitset(Path(store.name) / "fitset.nc") == fs
+        True
+        >>> store.cleanup()
+        """
         path = Path(path)
         if not path.parent.is_dir():
             raise ArgumentError(f"The folder {str(path.parent)!r} does not exist; create it "
@@ -304,7 +825,50 @@ class FitSet:
 
 
 def load_fitset(path) -> FitSet:
-    """Read a FitSet written by :meth:`FitSet.save` (its store, if still there, is reattached)."""
+    """Read a FitSet written by :meth:`FitSet.save` (its store, if still there, is reattached).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A file written by :meth:`FitSet.save`.
+
+    Returns
+    -------
+    FitSet
+        The saved FitSet, equal to the one written.
+
+    Raises
+    ------
+    bayes_beta.DataError
+        If there is no file at ``path``.
+
+    See Also
+    --------
+    bayes_beta.open_store : The FitSet of a store folder.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import bayes_beta as bb
+    >>> from distributed import Client
+    >>> funds = bb.datasets.load_industries(start="2012", end="2016", frequency="weekly")
+    >>> factors = bb.datasets.load_factors(start="2012", end="2016", frequency="weekly")
+    >>> client = Client(processes=False, dashboard_address=":0")  # workers in this process
+    >>> store = tempfile.TemporaryDirectory()
+    >>> fs = bb.fit_many(funds[["Util", "Banks"]], factors[["Mkt-RF"]], store=store.name,
+    ...                  client=client, draws=50, tune=50, chains=1, seed=1, progress=False)
+    >>> client.close()
+    >>> from pathlib import Path
+    >>> fs.save(Path(store.name) / "fitset.nc")
+    >>> loaded = bb.load_fitset(Path(store.name) / "fitset.nc")
+    >>> loaded == fs, loaded.store is not None
+    (True, True)
+    >>> bb.load_fitset(Path(store.name) / "missing.nc")
+    Traceback (most recent call last):
+    ...
+    bayes_beta.errors.DataError: No saved FitSet at '...missing.nc'.
+    >>> store.cleanup()
+    """
     path = Path(path)
     if not path.is_file():
         raise DataError(f"No saved FitSet at {str(path)!r}.")
@@ -368,8 +932,47 @@ def _stack(name: str, rows: dict, coords: dict) -> xr.Variable:
 
 
 def open_store(path) -> FitSet:
-    """The FitSet of a store written by :func:`~bayes_beta.fit_many`, finished funds and
-    recorded failures (funds not yet fitted are left out)."""
+    """Open the FitSet of a store written by :func:`~bayes_beta.fit_many`.
+
+    The FitSet holds the store's finished funds and recorded failures (funds not yet fitted are
+    left out). It reads the store's per-fund summary files, so it works on a store that is still
+    being written, and on a pooled store also the population draws (``joint.nc``).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The store folder (``store=`` of :func:`~bayes_beta.fit_many`).
+
+    Returns
+    -------
+    FitSet
+        The funds finished or failed so far, in the store's order, with the store attached.
+
+    Raises
+    ------
+    bayes_beta.DataError
+        If the folder is not a bayes_beta store, was written by a newer format, or holds no
+        finished or failed fund yet.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import bayes_beta as bb
+    >>> from distributed import Client
+    >>> funds = bb.datasets.load_industries(start="2012", end="2016", frequency="weekly")
+    >>> factors = bb.datasets.load_factors(start="2012", end="2016", frequency="weekly")
+    >>> client = Client(processes=False, dashboard_address=":0")  # workers in this process
+    >>> store = tempfile.TemporaryDirectory()
+    >>> fs = bb.fit_many(funds[["Util", "Banks"]], factors[["Mkt-RF"]], store=store.name,
+    ...                  client=client, draws=50, tune=50, chains=1, seed=1, progress=False)
+    >>> client.close()
+    >>> bb.open_store(store.name) == fs
+    True
+    >>> bb.open_store(store.name)["Banks"]
+    Fit(Banks on ['Mkt-RF'], priors='default', volatility='garch', 1 chains x 50 draws,
+        261 steps, ... sampler warnings)
+    >>> store.cleanup()
+    """
     store = Store(path)
     manifest = store.manifest()
     rows = {}

@@ -1,4 +1,5 @@
-"""Bayesian two-step lag smoother: the chapter's model with priors on ``a``, ``sqrt(q)``, ``sqrt(r)``.
+"""Bayesian two-step lag smoother: the chapter's model with priors on ``a``, ``sqrt(q)``,
+``sqrt(r)``.
 
 Model (see :mod:`bayes_beta.classical.lag_smoother`), with ``s = sd(Δz)`` the data unit::
 
@@ -40,7 +41,67 @@ LAG_VARS = ("a", "sigma_state", "sigma_obs")
 
 
 def build_lag_model(series, a_alpha: float = 2.0, a_beta: float = 2.0, noise_scale: float = 1.0):
-    """The PyMC model of the two-step lag smoother for ``series`` (see the module docstring)."""
+    r"""The PyMC model of the two-step lag smoother for ``series`` (see the module docstring).
+
+    The state :math:`x_t = (z^*_t, z^*_{t-1})` holds today's and yesterday's underlying level
+    and the observation is the raw series :math:`z_t`
+    (:mod:`bayes_beta.classical.lag_smoother`), with priors on the weight and the noise sds,
+    :math:`s = \mathrm{sd}(\Delta z)` the data unit:
+
+    .. math::
+
+        x_t = \begin{pmatrix} a & 1 - a \\ 1 & 0 \end{pmatrix} x_{t-1} + w_t, \quad
+        w_t \sim N(0, \mathrm{diag}(\sigma_{\text{state}}^2, 0)), \qquad
+        z_t = (1, 0)\, x_t + v_t, \quad v_t \sim N(0, \sigma_{\text{obs}}^2),
+
+        a \sim \text{Beta}(a_\alpha, a_\beta), \quad
+        \sigma_{\text{state}}, \sigma_{\text{obs}} \sim \text{HalfNormal}(c\, s), \quad
+        \log p(z \mid a, q, r) = \sum_t \ell_t,
+
+    with :math:`c` = ``noise_scale`` and the log-likelihood the fused Kalman Op (dense
+    :math:`T`) as a ``pm.Potential``. The filter starts at :math:`b_0 = (z_1, z_1)` (the first
+    observed value), :math:`P_0 = \mathrm{var}(z) I`.
+
+    Parameters
+    ----------
+    series : pandas.Series or pandas.DataFrame
+        The yield levels (one numeric column, at least 3 observed values; NaN skips a step).
+    a_alpha, a_beta : float, default 2.0
+        The Beta prior of ``a``, the weight of the latest level, in (0, 1).
+    noise_scale : float, default 1.0
+        Scale of both HalfNormal priors, in units of :math:`s`.
+
+    Returns
+    -------
+    pymc.Model
+        The model, with free variables ``a``, ``sigma_state``, ``sigma_obs`` and data ``y``,
+        ``H``.
+
+    Raises
+    ------
+    bayes_beta.SpecError
+        If ``a_alpha``, ``a_beta`` or ``noise_scale`` is not positive.
+    bayes_beta.DataError
+        If ``series`` is not one numeric column with at least 3 observed values and no
+        ``inf``, or never changes.
+
+    See Also
+    --------
+    sample_lag_model : Sample the model.
+
+    Examples
+    --------
+    >>> import bayes_beta as bb
+    >>> from bayes_beta.bayesian import build_lag_model
+    >>> yields = bb.datasets.load_treasury_yields(start="2015", end="2016", frequency="weekly")
+    >>> model = build_lag_model(yields["10year"])
+    >>> sorted(rv.name for rv in model.free_RVs), [data.name for data in model.data_vars]
+    (['a', 'sigma_obs', 'sigma_state'], ['y', 'H'])
+    >>> build_lag_model(yields["10year"], noise_scale=0)
+    Traceback (most recent call last):
+    ...
+    bayes_beta.errors.SpecError: a_alpha, a_beta and noise_scale must be positive.
+    """
     if not (a_alpha > 0 and a_beta > 0 and noise_scale > 0):
         raise SpecError("a_alpha, a_beta and noise_scale must be positive.")
     d = lag_data(series)
@@ -65,8 +126,50 @@ def sample_lag_model(model, draws: int = 200, tune: int = 200, chains: int = 2,
                      seed: int | None = 0, progress: bool = False, target_accept: float = 0.9):
     """NUTS (nutpie); returns the posterior as an ``xarray.Dataset``.
 
-    ``target_accept`` defaults to 0.9: the posterior of ``sigma_obs`` piles up near 0 (daily
-    and weekly yields are close to a random walk), where smaller steps avoid divergences.
+    Sampled by :func:`bayes_beta.bayesian.sampling.run`, like every fit (compiled once per
+    process and reused for any series).
+
+    Parameters
+    ----------
+    model : pymc.Model
+        A model from :func:`build_lag_model`.
+    draws : int, default 200
+        Posterior draws per chain.
+    tune : int, default 200
+        Warm-up draws per chain.
+    chains : int, default 2
+        Number of chains.
+    seed : int or None, default 0
+        Random seed (>= 0).
+    progress : bool, default False
+        Show the sampler's progress bar.
+    target_accept : float, default 0.9
+        NUTS's target acceptance rate. It defaults to 0.9: the posterior of ``sigma_obs``
+        piles up near 0 (daily and weekly yields are close to a random walk), where smaller
+        steps avoid divergences.
+
+    Returns
+    -------
+    xarray.Dataset
+        The posterior: ``a``, ``sigma_state``, ``sigma_obs`` with dims (chain, draw).
+
+    Raises
+    ------
+    bayes_beta.ArgumentError
+        If ``draws``, ``tune`` or ``chains`` is not a positive integer, ``seed`` is negative
+        or ``target_accept`` is not strictly between 0 and 1.
+
+    Examples
+    --------
+    >>> import bayes_beta as bb
+    >>> from bayes_beta.bayesian import build_lag_model, sample_lag_model
+    >>> yields = bb.datasets.load_treasury_yields(start="2015", end="2016", frequency="weekly")
+    >>> model = build_lag_model(yields["10year"])
+    >>> posterior = sample_lag_model(model, draws=50, tune=50, chains=1, seed=1)
+    >>> sorted(posterior.data_vars), dict(posterior.sizes)
+    (['a', 'sigma_obs', 'sigma_state'], {'chain': 1, 'draw': 50})
+    >>> bool(((posterior["a"] > 0) & (posterior["a"] < 1)).all())
+    True
     """
     groups = sampling.run(model, draws=check_int("draws", draws), tune=check_int("tune", tune),
                           chains=check_int("chains", chains),
@@ -84,7 +187,38 @@ def _flat_draws(posterior) -> dict[str, np.ndarray]:
 
 
 def summarize_lag_posterior(posterior, prob: float = 0.9) -> pd.DataFrame:
-    """Mean, sd and the central ``prob`` interval of ``a``, ``sigma_state``, ``sigma_obs``."""
+    """Mean, sd and the central ``prob`` interval of ``a``, ``sigma_state``, ``sigma_obs``.
+
+    Parameters
+    ----------
+    posterior : xarray.Dataset or mapping
+        The output of :func:`sample_lag_model` (anything holding the three variables).
+    prob : float, default 0.9
+        Probability of the central interval.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per parameter; columns ``mean``, ``sd`` and the interval's quantiles (``5%``
+        and ``95%`` for ``prob=0.9``).
+
+    Raises
+    ------
+    bayes_beta.DataError
+        If the posterior lacks one of the three variables.
+
+    Examples
+    --------
+    >>> import bayes_beta as bb
+    >>> from bayes_beta.bayesian import build_lag_model, sample_lag_model
+    >>> yields = bb.datasets.load_treasury_yields(start="2015", end="2016", frequency="weekly")
+    >>> model = build_lag_model(yields["10year"])
+    >>> posterior = sample_lag_model(model, draws=50, tune=50, chains=1, seed=1)
+    >>> from bayes_beta.bayesian import summarize_lag_posterior
+    >>> table = summarize_lag_posterior(posterior, prob=0.9)
+    >>> table.index.tolist(), table.columns.tolist()
+    (['a', 'sigma_state', 'sigma_obs'], ['mean', 'sd', '5%', '95%'])
+    """
     flat = _flat_draws(posterior)
     lo, hi = (1 - prob) / 2, (1 + prob) / 2
     rows = {v: {"mean": x.mean(), "sd": x.std(ddof=1), f"{lo:.0%}": np.quantile(x, lo),
@@ -112,10 +246,54 @@ def _paths(d, flat, pick, seed) -> np.ndarray:
 
 def lag_posterior_bands(series, posterior, draws: int = 100, prob: float = 0.9,
                         seed: int | None = 0) -> pd.DataFrame:
-    """Posterior bands of the smoothed level ``z*_t``: one joint path per posterior draw.
+    r"""Posterior bands of the smoothed level ``z*_t``: one joint path per posterior draw.
 
-    Uses ``draws`` posterior draws spread evenly over the chains. Returns a DataFrame with
-    ``raw``, ``mean``, ``median``, ``lower``, ``upper`` (the central ``prob`` interval).
+    For each of ``draws`` posterior draws :math:`\theta_s` (spread evenly over the chains), one
+    joint path :math:`z^{*(s)}_{1:n} \sim p(z^* \mid z, \theta_s)` is drawn by the propagation
+    kernels (Durbin-Koopman simulation smoother); quantiles over the draws at each :math:`t`
+    integrate parameter and state uncertainty.
+
+    Parameters
+    ----------
+    series : pandas.Series or pandas.DataFrame
+        The series the posterior was sampled on.
+    posterior : xarray.Dataset or mapping
+        The output of :func:`sample_lag_model`.
+    draws : int, default 100
+        Posterior draws used (all when there are fewer).
+    prob : float, default 0.9
+        Probability of the central band, strictly between 0 and 1.
+    seed : int or None, default 0
+        Seed of the path draws.
+
+    Returns
+    -------
+    pandas.DataFrame
+        On the series' index: ``raw`` (the data), ``mean``, ``median``, ``lower``, ``upper``
+        (the central ``prob`` interval); ``attrs`` hold ``prob`` and ``draws`` (the number
+        used).
+
+    Raises
+    ------
+    bayes_beta.ArgumentError
+        If ``prob`` is not strictly between 0 and 1 or ``draws`` is not a positive integer.
+    bayes_beta.DataError
+        If ``series`` is unusable or the posterior lacks ``a``, ``sigma_state`` or
+        ``sigma_obs``.
+
+    Examples
+    --------
+    >>> import bayes_beta as bb
+    >>> from bayes_beta.bayesian import build_lag_model, sample_lag_model
+    >>> yields = bb.datasets.load_treasury_yields(start="2015", end="2016", frequency="weekly")
+    >>> model = build_lag_model(yields["10year"])
+    >>> posterior = sample_lag_model(model, draws=50, tune=50, chains=1, seed=1)
+    >>> from bayes_beta.bayesian import lag_posterior_bands
+    >>> bands = lag_posterior_bands(yields["10year"], posterior, draws=20)
+    >>> bands.columns.tolist(), len(bands) == len(yields), bands.attrs
+    (['raw', 'mean', 'median', 'lower', 'upper'], True, {'prob': 0.9, 'draws': 20})
+    >>> bool((bands["lower"] <= bands["upper"]).all())
+    True
     """
     check_prob("prob", prob)
     d = lag_data(series)

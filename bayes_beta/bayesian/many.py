@@ -193,28 +193,119 @@ def fit_many(returns: pd.DataFrame, factors: pd.DataFrame, priors="default", *, 
              client=None, workers: int | None = None, resume: bool = True, keep: str = "fit",
              seed: int | None = None, retries: int = 2, progress: bool = True,
              pooling: str = "none", **options) -> FitSet:
-    """Fit every fund (column of ``returns``) on the shared ``factors`` and return a FitSet.
+    r"""Fit every fund (column of ``returns``) on the shared ``factors`` and return a FitSet.
 
-    ``returns``: funds over dates (NaN before a fund's inception or after its end is fine);
-    ``factors``: factor returns over dates (every column is a factor); the two are joined on
-    their common dates. ``priors`` and ``options`` (``draws``, ``tune``, ``chains``,
-    ``target_accept``, ``intercept``, ``dynamics``, ``initial``, ``init_window``,
-    ``likelihood``, ``volatility``, ``path_draws``, ``check``) as in :func:`bayes_beta.fit`.
-
-    ``store``: folder the fits go to (:mod:`bayes_beta.bayesian.store`); ``resume=True`` skips
-    funds a previous run with the same settings finished. ``keep="fit"`` keeps each fund's whole
-    fit; ``"summary"`` keeps its posterior, summaries and 200 exposure paths, without the
-    per-draw log-likelihood (for large universes). ``client``: a ``distributed.Client``; without
-    one, a local cluster of ``workers`` processes (default: one per core) runs the funds.
-    ``seed``: fund ``f`` is fitted with :func:`fund_seed` ``(seed, f)``. ``retries``: reruns of
-    a task whose worker died. All arguments and both frames are checked before any work.
+    Every fund is one task on ``dask.distributed``: the worker fits the fund's returns from its
+    first to its last observation with :func:`bayes_beta.fit` (the model compiled once per
+    model shape in that worker process) and writes the fund's fit and summary to the store
+    before it returns, so a crash loses no finished fund and a rerun (``resume=True``) skips
+    them. A fund whose data are unusable or whose sampler fails is recorded with its reason
+    (:attr:`FitSet.failed`) and the others go on; a task whose worker dies is rescheduled. All
+    arguments and both frames are checked before any work.
 
     ``pooling="none"`` fits every fund on its own (each with the variant's priors);
     ``"partial"`` fits all funds in one joint model whose noise scales share population
-    hyperpriors (:mod:`bayes_beta.bayesian.panel`, hyperpriors ``priors.pooling``), sampled
-    in this process (``client``/``workers`` unused), then propagates each fund into the same
-    store and FitSet (:mod:`bayes_beta.bayesian.pooled`); :meth:`FitSet.population`
+    hyperpriors (:mod:`bayes_beta.bayesian.panel`, hyperpriors ``priors.pooling``), e.g.
+
+    .. math::
+
+        \sigma_{\text{state}}[f, k] = u_k[f] \exp(\mu_k + \tau_k z[f, k]), \qquad
+        \log p(y \mid \theta) = \sum_f \ell_f(\theta_f),
+
+    sampled in this process (``client``/``workers`` unused), then propagates each fund into
+    the same store and FitSet (:mod:`bayes_beta.bayesian.pooled`); :meth:`FitSet.population`
     summarises the hyperparameters.
+
+    Parameters
+    ----------
+    returns : pandas.DataFrame
+        Funds (columns) over dates; NaN before a fund's inception or after its end is fine.
+    factors : pandas.DataFrame
+        Factor returns over dates (every column is a factor); the two frames are joined on
+        their common dates.
+    priors : str or bayes_beta.PriorVariant, default "default"
+        The prior variant, as in :func:`bayes_beta.fit`.
+    store : str or pathlib.Path
+        The folder the fits go to (:mod:`bayes_beta.bayesian.store`).
+    client : distributed.Client, optional
+        Any ``distributed.Client`` (``dask scheduler`` / ``dask worker``, dask-jobqueue,
+        Kubernetes), used unchanged. Without one, a local cluster of ``workers`` processes
+        (one thread each) is started and closed at the end.
+    workers : int, optional
+        Worker processes of the local cluster; default one per core.
+    resume : bool, default True
+        Skip the funds a previous run with the same settings finished in ``store``; with
+        ``False`` a store that already holds a run is refused.
+    keep : {"fit", "summary"}, default "fit"
+        ``"fit"`` keeps each fund's whole fit; ``"summary"`` keeps its posterior, summaries
+        and 200 exposure paths, without the per-draw log-likelihood (for large universes).
+    seed : int, optional
+        Fund ``f`` is fitted with ``fund_seed(seed, f)`` (:func:`bayes_beta.fund_seed`).
+    retries : int, default 2
+        Reruns of a task whose worker died.
+    progress : bool, default True
+        Show a progress line (funds done, failed, time left) on stderr.
+    pooling : {"none", "partial"}, default "none"
+        Independent fits, or one joint fit with population hyperpriors (as above).
+    **options
+        ``draws``, ``tune``, ``chains``, ``target_accept``, ``intercept``, ``dynamics``,
+        ``initial``, ``init_window``, ``likelihood``, ``volatility``, ``path_draws``,
+        ``check``, as in :func:`bayes_beta.fit` (not ``volatility="known"``, which needs a
+        multiplier per fund).
+
+    Returns
+    -------
+    FitSet
+        The funds' summaries, with the store attached (``fs["Util"]`` reads a fund's fit).
+
+    Raises
+    ------
+    bayes_beta.ArgumentError
+        If ``returns`` or ``factors`` is not a DataFrame, a column is both a fund and a factor,
+        there is no fund, two fund labels read alike, an option is unknown or invalid,
+        ``volatility="known"`` is asked for, ``keep``, ``pooling`` or ``seed`` is invalid, or
+        the store is a file, already holds a run (``resume=False``) or one with other settings.
+    bayes_beta.DataError
+        If a frame is not a valid time-indexed frame or the two share no dates.
+    bayes_beta.SpecError
+        If a model option or the prior variant is invalid.
+
+    See Also
+    --------
+    bayes_beta.open_store : The FitSet of a store written earlier (or still being written).
+    bayes_beta.FitSet : What is returned.
+
+    Examples
+    --------
+    Two industries on the market factor, on dask workers in this process (tiny sampler
+    settings; without ``client`` a local cluster of worker processes is started):
+
+    >>> import tempfile
+    >>> import bayes_beta as bb
+    >>> from distributed import Client
+    >>> funds = bb.datasets.load_industries(start="2012", end="2016", frequency="weekly")
+    >>> factors = bb.datasets.load_factors(start="2012", end="2016", frequency="weekly")
+    >>> client = Client(processes=False, dashboard_address=":0")  # workers in this process
+    >>> store = tempfile.TemporaryDirectory()
+    >>> fs = bb.fit_many(funds[["Util", "Banks"]], factors[["Mkt-RF"]], store=store.name,
+    ...                  client=client, draws=50, tune=50, chains=1, seed=1, progress=False)
+    >>> fs
+    FitSet(2 funds, 0 failed, factors ['Mkt-RF'], 261 dates)
+    >>> int(fs.data["seed"].sel(fund="Util")) == bb.fund_seed(1, "Util")
+    True
+
+    A rerun with the same settings finds every fund finished and fits nothing:
+
+    >>> again = bb.fit_many(funds[["Util", "Banks"]], factors[["Mkt-RF"]], store=store.name,
+    ...                     client=client, draws=50, tune=50, chains=1, seed=1, progress=False)
+    >>> again == fs
+    True
+    >>> bb.fit_many(funds[["Util"]], factors[["Mkt-RF"]], store=store.name, draws=100)
+    Traceback (most recent call last):
+    ...
+    bayes_beta.errors.ArgumentError: store '...' was written with other settings (...); ...
+    >>> client.close()
+    >>> store.cleanup()
     """
     returns, factors = _check_frames(returns, factors)
     if seed is not None:

@@ -131,7 +131,53 @@ def _loglik(m: Matrices, y, H, likelihood: str):
 
 def model_from_design(design: Design, variant: PriorVariant,
                       options: ModelOptions | None = None) -> pm.Model:
-    """The PyMC model of a :class:`~bayes_beta.data.Design` under a prior variant."""
+    r"""The PyMC model of a :class:`~bayes_beta.data.Design` under a prior variant.
+
+    The noise parameters :math:`\theta` get the variant's priors (unit-free, scaled by the
+    design's units) and the likelihood is the Kalman filter's marginal log-likelihood
+    :math:`\log p(y \mid \theta) = \sum_t \ell_t(\theta)` (a ``pm.Potential`` named
+    ``loglik``). The data enter as named model data: ``y``, ``H``, ``b0_init``, ``P0_init``,
+    ``y_unit``, ``state_unit`` and what the volatility model needs, so the compiled model
+    serves every design of the same shape (see :mod:`bayes_beta.bayesian.model`). The model can
+    be sampled with :func:`bayes_beta.sample`.
+
+    Parameters
+    ----------
+    design : bayes_beta.data.Design
+        The data and settings (:func:`bayes_beta.make_design`).
+    variant : bayes_beta.PriorVariant
+        The prior variant (e.g. ``bb.PRIOR_VARIANTS["default"]``).
+    options : bayes_beta.ModelOptions, optional
+        Dynamics, likelihood and volatility; default ``ModelOptions()``.
+
+    Returns
+    -------
+    pymc.Model
+        The model, with coordinates ``factor`` (and ``time`` for a variance per step).
+
+    Raises
+    ------
+    bayes_beta.SpecError
+        If ``volatility="known"`` and the design has no variance multiplier, or the design has
+        one and the volatility is not ``"known"``.
+
+    See Also
+    --------
+    bayes_beta.build_model : The same from a DataFrame.
+
+    Examples
+    --------
+    >>> import bayes_beta as bb
+    >>> from bayes_beta.bayesian import model_from_design
+    >>> df = bb.datasets.load_example()
+    >>> design = bb.make_design(df.iloc[-260:], "Util", ["Mkt-RF"])
+    >>> model = model_from_design(design, bb.PRIOR_VARIANTS["default"],
+    ...                           bb.ModelOptions(volatility="constant"))
+    >>> sorted(rv.name for rv in model.free_RVs)
+    ['sigma_obs_z', 'sigma_state_z']
+    >>> [data.name for data in model.data_vars]
+    ['y', 'H', 'b0_init', 'P0_init', 'y_unit', 'state_unit']
+    """
     options = options or ModelOptions()
     coords = {"factor": list(design.factors), "factor_": list(design.factors)}
     if options.volatility not in ("constant", "garch"):  # a variance per step in the posterior
@@ -178,16 +224,101 @@ def build_model(
     volatility: str = DEFAULT_VOLATILITY,
     variance_multiplier=None,
 ) -> pm.Model:
-    """Build the PyMC model for ``target`` on ``factors`` in ``df`` (a DatetimeIndex frame).
+    r"""Build the PyMC model for ``target`` on ``factors`` in ``df`` (a DatetimeIndex frame).
 
-    The returned model can be extended (``with model: ...``) and sampled with
-    :func:`bayes_beta.sample`. ``priors`` is a built-in variant name (``"default"``, ``"tight"``,
-    ``"loose"``, ``"correlated"``) or a :class:`~bayes_beta.PriorVariant`. ``initial``: ``"ols"``,
-    ``"diffuse"``, ``"prior"`` or a given start ``(b0, P0)``; ``units``: fixed
-    ``(y_unit, state_unit)`` for the priors instead of the data's (see
-    :mod:`bayes_beta.data.design`); ``volatility``: the observation-variance model
-    (:mod:`bayes_beta.bayesian.volatility`), ``variance_multiplier`` the column of ``df`` that
-    ``volatility="known"`` scales the variance by.
+    The model of the exposures :math:`\beta_t` (K factors, with an ``"alpha"`` first when
+    ``intercept=True``):
+
+    .. math::
+
+        y_t = H_t \beta_t + \varepsilon_t, \quad \varepsilon_t \sim N(0, R_t), \qquad
+        \beta_t = T \beta_{t-1} + c + \eta_t, \quad \eta_t \sim N(0, Q),
+
+    with :math:`T = I, c = 0` (``dynamics="random_walk"``) or :math:`T = \mathrm{diag}(\phi)`,
+    :math:`c = (1 - \phi) \mu` (``"mean_reverting"``: :math:`\beta_t - \mu = \mathrm{diag}(\phi)
+    (\beta_{t-1} - \mu) + \eta_t`). The parameters :math:`\theta` (``sigma_state``
+    :math:`= \sqrt{\mathrm{diag}\, Q}` or an LKJ-Cholesky :math:`Q`, ``sigma_obs`` and the
+    volatility model's parameters for :math:`R_t`, ``phi`` and ``mu``, ``b0`` with
+    ``initial="prior"``) get the variant's priors, and the likelihood is the Kalman filter's
+    marginal log-likelihood
+
+    .. math::
+
+        \log p(y \mid \theta) = \sum_t \ell_t(\theta)
+        = \sum_t \log N(y_t;\, H_t b_{t|t-1},\, S_t),
+
+    with the exposures integrated out exactly. The returned model can be extended
+    (``with model: ...``) and sampled with :func:`bayes_beta.sample`.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Time-indexed frame (a ``DatetimeIndex``) with the target and factor columns.
+    target : str
+        The column to explain.
+    factors : str or list of str
+        The factor columns.
+    priors : str or bayes_beta.PriorVariant, default "default"
+        A built-in variant name (``"default"``, ``"tight"``, ``"loose"``, ``"correlated"``) or
+        a :class:`~bayes_beta.PriorVariant`.
+    intercept : bool, default False
+        Add a time-varying alpha.
+    dynamics : {"random_walk", "mean_reverting"}, default "random_walk"
+        The state dynamics, as above.
+    initial : str or tuple, default "ols"
+        ``"ols"``, ``"diffuse"``, ``"prior"`` or a given start ``(b0, P0)`` (see
+        :func:`bayes_beta.make_design`).
+    init_window : int, optional
+        Complete rows of the OLS start (default ``max(4 K, 26)``).
+    likelihood : {"fused", "scan"}, default "fused"
+        The fused numba Op or the pytensor scan graph (the tests hold the two equal).
+    units : tuple, optional
+        Fixed ``(y_unit, state_unit)`` for the priors instead of the data's (see
+        :mod:`bayes_beta.data.design`).
+    volatility : {"garch", "stochastic", "student_t", "known", "constant"}, default "garch"
+        The observation-variance model (:mod:`bayes_beta.bayesian.volatility`).
+    variance_multiplier : str, optional
+        The column of ``df`` that ``volatility="known"`` scales the variance by.
+
+    Returns
+    -------
+    pymc.Model
+        The model; :func:`bayes_beta.sample` samples it into a :class:`~bayes_beta.Fit`.
+
+    Raises
+    ------
+    bayes_beta.ColumnError
+        If the target, a factor or the multiplier column is not in ``df``.
+    bayes_beta.DataError
+        If the data are unusable (see :func:`bayes_beta.make_design`).
+    bayes_beta.SpecError
+        If a model option, the prior variant or the initial state is invalid, or the
+        multiplier column and ``volatility`` disagree.
+
+    See Also
+    --------
+    bayes_beta.sample : Sample the model into a fit.
+    bayes_beta.fit : Build and sample in one call.
+
+    Examples
+    --------
+    >>> import bayes_beta as bb
+    >>> df = bb.datasets.load_example()
+    >>> model = bb.build_model(df.iloc[-260:], "Util", ["Mkt-RF"])
+    >>> sorted(rv.name for rv in model.free_RVs)  # unit-free, with GARCH(1, 1) noise
+    ['garch_persistence', 'garch_share', 'sigma_obs_z', 'sigma_state_z']
+    >>> sorted(var.name for var in model.deterministics)
+    ['garch_alpha', 'garch_gamma', 'sigma_obs', 'sigma_state']
+    >>> model = bb.build_model(df.iloc[-260:], "Util", ["Mkt-RF", "d10y"],
+    ...                        dynamics="mean_reverting", volatility="constant")
+    >>> sorted(rv.name for rv in model.free_RVs)
+    ['mu_z', 'phi', 'sigma_obs_z', 'sigma_state_z']
+    >>> model.coords["factor"]
+    ('Mkt-RF', 'd10y')
+    >>> bb.build_model(df, "Util", ["Mkt-RF"], volatility="known")
+    Traceback (most recent call last):
+    ...
+    bayes_beta.errors.SpecError: volatility='known' needs a column of variance multipliers: ...
     """
     options = ModelOptions(dynamics=dynamics, likelihood=likelihood, volatility=volatility)
     variant = get_variant(priors)

@@ -21,8 +21,37 @@ SUMMARY_PATHS = 200
 
 
 def fund_seed(seed: int | None, fund) -> int | None:
-    """The seed of ``fund`` in a run seeded with ``seed``: ``bb.fit(..., seed=fund_seed(seed,
-    fund))`` reproduces that fund's fit. Depends on the fund's label only, not its position."""
+    """The seed of ``fund`` in a run seeded with ``seed``.
+
+    ``bb.fit(..., seed=fund_seed(seed, fund))`` reproduces that fund's fit in a
+    :func:`bayes_beta.fit_many` run seeded with ``seed``. It depends on the fund's label only,
+    not its position: the first 4 bytes of the SHA-256 of ``"<seed>/<fund>"`` (little-endian),
+    modulo :math:`2^{31}`.
+
+    Parameters
+    ----------
+    seed : int or None
+        The run's seed.
+    fund : object
+        The fund's label (used through ``str``).
+
+    Returns
+    -------
+    int or None
+        A seed in :math:`[0, 2^{31})`; ``None`` when ``seed`` is ``None``.
+
+    Examples
+    --------
+    >>> import bayes_beta as bb
+    >>> bb.fund_seed(47, "Util"), bb.fund_seed(47, "Banks")
+    (415421179, 502726073)
+
+    So ``bb.fit(df, "Util", factors, seed=bb.fund_seed(47, "Util"))`` reproduces the fund
+    ``"Util"`` of ``bb.fit_many(..., seed=47)`` with the same settings.
+
+    >>> bb.fund_seed(None, "Util") is None
+    True
+    """
     if seed is None:
         return None
     digest = hashlib.sha256(f"{int(seed)}/{fund}".encode()).digest()

@@ -29,7 +29,46 @@ METRICS = {
 
 
 class ModelDiagnosticsPlotter:
-    """Time series of filter diagnostics, one panel per metric (see :data:`METRICS`)."""
+    """Time series of filter diagnostics, one panel per metric.
+
+    The metrics (``METRICS`` of :mod:`bayes_beta.classical.plots`: metric name -> panel title and
+    y label) are ``residuals`` (innovations :math:`v_t` with a band of
+    :math:`\\pm 2 \\sqrt{S_t}`), ``log_likelihood`` (:math:`l_t`), ``cumulative_log_likelihood``
+    (:math:`\\sum_{s \\le t} l_s`), ``gain_norm`` (:math:`\\lVert K_t \\rVert`), ``drift_norm``
+    (:math:`\\lVert \\beta_t - \\beta_{t-1} \\rVert`) and ``rmse`` (the rolling RMSE of the
+    innovations). Several models are overlaid, labelled by their names.
+
+    Parameters
+    ----------
+    results : KalmanResults or iterable of KalmanResults
+        The results of one model or of several.
+
+    Attributes
+    ----------
+    results : list of KalmanResults
+        The results drawn.
+
+    Raises
+    ------
+    bayes_beta.DataError
+        Nothing given, or an item that is not a ``KalmanResults``.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import bayes_beta as bb
+    >>> from bayes_beta.classical import KalmanEngine, KalmanSpec, ModelDiagnosticsPlotter
+    >>> df = bb.datasets.load_example()
+    >>> a = KalmanEngine(KalmanSpec(K=1, name="market")).run(df, "Util", "Mkt-RF")
+    >>> b = KalmanEngine(KalmanSpec(K=2, name="market + rates")).run(df, "Util", ["Mkt-RF", "d10y"])
+    >>> plotter = ModelDiagnosticsPlotter([a, b])
+    >>> len(plotter.results)
+    2
+    >>> fig = plotter.plot()
+    >>> len(fig.axes)
+    3
+    >>> plt.close("all")
+    """
 
     def __init__(self, results) -> None:
         self.results = results_list(results)
@@ -40,7 +79,45 @@ class ModelDiagnosticsPlotter:
         window: int = 52,
         figsize: tuple[float, float] | None = None,
     ):
-        """Draw ``metrics`` (``rmse`` uses a rolling ``window``); returns the Figure."""
+        """Draw the chosen diagnostics, one panel per metric, sharing the time axis.
+
+        Parameters
+        ----------
+        metrics : str or sequence of str, default ("residuals", "log_likelihood", "gain_norm")
+            Names among ``residuals``, ``log_likelihood``, ``cumulative_log_likelihood``,
+            ``gain_norm``, ``drift_norm`` and ``rmse``.
+        window : int, default 52
+            The rolling window of ``rmse`` (:meth:`KalmanResults.rmse`).
+        figsize : tuple of float, optional
+            The figure size; default ``(10, 2.6 * number of panels)``.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            The figure (with a legend when several models are drawn).
+
+        Raises
+        ------
+        bayes_beta.DataError
+            An unknown metric, or none.
+
+        Examples
+        --------
+        >>> import matplotlib.pyplot as plt
+        >>> import bayes_beta as bb
+        >>> from bayes_beta.classical import KalmanEngine, KalmanSpec, ModelDiagnosticsPlotter
+        >>> df = bb.datasets.load_example()
+        >>> res = KalmanEngine(KalmanSpec(K=1)).run(df, "Util", "Mkt-RF")
+        >>> plotter = ModelDiagnosticsPlotter(res)
+        >>> fig = plotter.plot(["rmse", "cumulative_log_likelihood"], window=26)
+        >>> len(fig.axes)
+        2
+        >>> plotter.plot("sharpe")
+        Traceback (most recent call last):
+        ...
+        bayes_beta.errors.DataError: Unknown metric ['sharpe']; choose from [...].
+        >>> plt.close("all")
+        """
         metrics = [metrics] if isinstance(metrics, str) else list(metrics)
         unknown = [m for m in metrics if m not in METRICS]
         if unknown or not metrics:
@@ -86,7 +163,41 @@ class ModelDiagnosticsPlotter:
 def plot_beta_grid(results, width: float = 2.0, smoothed: bool = False, ncols: int = 2):
     """Filtered exposures with ``±width sd`` bands, one panel per factor in a grid.
 
-    ``smoothed=True`` adds the RTS-smoothed exposures (dashed).
+    Each panel draws :math:`\\beta_{t|t,k} \\pm w \\, \\mathrm{sd}_{t,k}` of every model that has
+    factor ``k`` (labelled by the model's name); unused grid cells are hidden.
+
+    Parameters
+    ----------
+    results : KalmanResults or iterable of KalmanResults
+        The results of one model or of several (overlaid).
+    width : float, default 2.0
+        ``w``, the band's half-width in filtered standard deviations.
+    smoothed : bool, default False
+        Add the RTS-smoothed exposures (dashed).
+    ncols : int, default 2
+        Columns of the grid (at most the number of factors).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The grid of panels.
+
+    Raises
+    ------
+    bayes_beta.DataError
+        Nothing given, or an item that is not a ``KalmanResults``.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import bayes_beta as bb
+    >>> from bayes_beta.classical import KalmanEngine, KalmanSpec, plot_beta_grid
+    >>> df = bb.datasets.load_example()
+    >>> res = KalmanEngine(KalmanSpec(K=2)).run(df, "Util", ["Mkt-RF", "d10y"])
+    >>> fig = plot_beta_grid(res, smoothed=True, ncols=1)
+    >>> len(fig.axes), [ax.get_title(loc="left") for ax in fig.axes]
+    (2, ['beta: Mkt-RF', 'beta: d10y'])
+    >>> plt.close("all")
     """
     items = results_list(results)
     factors = list(dict.fromkeys(f for r in items for f in r.factors))
@@ -128,9 +239,36 @@ def plot_beta_grid(results, width: float = 2.0, smoothed: bool = False, ncols: i
 
 
 def plot_factor_contributions(results, show_target: bool = True):
-    """Factor contributions ``H_{t,k} beta_{t,k}`` over time (one panel per model).
+    """Factor contributions ``H_{t,k} beta_{t,k}`` over time, one panel per model.
 
-    With ``show_target`` the target return ``y_t`` is drawn in light grey behind them.
+    Parameters
+    ----------
+    results : KalmanResults or iterable of KalmanResults
+        The results of one model or of several (one panel each).
+    show_target : bool, default True
+        Draw the target return ``y_t`` in light grey behind the contributions.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The panels.
+
+    Raises
+    ------
+    bayes_beta.DataError
+        Nothing given, or an item that is not a ``KalmanResults``.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import bayes_beta as bb
+    >>> from bayes_beta.classical import KalmanEngine, KalmanSpec, plot_factor_contributions
+    >>> df = bb.datasets.load_example()
+    >>> res = KalmanEngine(KalmanSpec(K=2)).run(df, "Util", ["Mkt-RF", "d10y"])
+    >>> fig = plot_factor_contributions(res)
+    >>> len(fig.axes), len(fig.axes[0].get_lines())  # the target, two factors, the zero line
+    (1, 4)
+    >>> plt.close("all")
     """
     items = results_list(results)
     fig, axes = plt.subplots(len(items), 1, figsize=(10, 3.2 * len(items)), squeeze=False)

@@ -60,6 +60,10 @@ def summarize_model_diagnostics(
 ) -> pd.DataFrame:
     """One row per model with the seed's diagnostic columns.
 
+    Notation: ``v_t`` innovations on the ``N`` observed steps, ``l_t`` per-step
+    log-likelihoods, ``beta_t`` filtered exposures, ``K_t`` gains; means run over the rows of
+    the results (after ``burn``), skipping NaN. The columns:
+
     ============================= ==================================================================
     Model Name, Target            the spec's name and the target column
     Date Range                    ``"first → last"`` date of the results (``YYYY-MM-DD``)
@@ -73,6 +77,41 @@ def summarize_model_diagnostics(
     Mean Gain Norm                ``mean_t ||K_t||_2``
     Mean Drift Norm               ``mean_t ||beta_t - beta_{t-1}||_2``
     ============================= ==================================================================
+
+    Parameters
+    ----------
+    results : KalmanResults or iterable of KalmanResults
+        The results of one model or of several (one row each, in order).
+    window : int, default 52
+        The rolling window of ``Final RMSE``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows, with the columns above (``DIAGNOSTIC_COLUMNS``): plain numbers, to format at
+        display time (e.g. ``df.style.format(precision=4)``).
+
+    Raises
+    ------
+    bayes_beta.DataError
+        Nothing given, or an item that is not a ``KalmanResults``.
+
+    See Also
+    --------
+    bayes_beta.classical.summarize_factor_dynamics : One row per model and factor.
+
+    Examples
+    --------
+    >>> import bayes_beta as bb
+    >>> from bayes_beta.classical import KalmanEngine, KalmanSpec, summarize_model_diagnostics
+    >>> df = bb.datasets.load_example()
+    >>> a = KalmanEngine(KalmanSpec(K=1, name="market")).run(df, "Util", "Mkt-RF")
+    >>> b = KalmanEngine(KalmanSpec(K=2, name="market + rates")).run(df, "Util", ["Mkt-RF", "d10y"])
+    >>> table = summarize_model_diagnostics([a, b])
+    >>> table.shape, table["Model Name"].tolist(), table["# Observations"].tolist()
+    ((2, 10), ['market', 'market + rates'], [1421, 1421])
+    >>> table.loc[0, "Date Range"]
+    '1990-01-12 → 2017-03-31'
     """
     rows = []
     for r in results_list(results):
@@ -98,10 +137,16 @@ def summarize_model_diagnostics(
 def summarize_factor_dynamics(results: KalmanResults | Iterable[KalmanResults]) -> pd.DataFrame:
     """One row per (model, factor) with the seed's factor columns.
 
+    ``beta_{t,k}`` are the filtered exposures, ``K_{t,k}`` the gains and ``H_{t,k}`` the factor
+    returns; means and standard deviations run over the rows of the results (after ``burn``),
+    skipping NaN, with ``ddof = 1`` (pandas' default). The columns after ``Model Name`` and
+    ``Factor``:
+
     =================== ====================================================================
     Avg Beta, Beta Std  mean and sd of ``beta_{t,k}`` over time
     Final Beta          ``beta_{n,k}``, the last filtered exposure
-    Beta Z-Score        ``(Final Beta - Avg Beta) / Beta Std``: how unusual the current exposure is
+    Beta Z-Score        ``(Final Beta - Avg Beta) / Beta Std``: how unusual the current
+                        exposure is
     Min Beta, Max Beta  range of ``beta_{t,k}``
     Drift Volatility    sd over time of ``beta_{t,k} - beta_{t-1,k}``
     Mean Gain           mean of the signed gain ``K_{t,k}`` (how strongly exposure ``k`` reacts
@@ -109,6 +154,39 @@ def summarize_factor_dynamics(results: KalmanResults | Iterable[KalmanResults]) 
     Avg Contribution    mean of ``H_{t,k} beta_{t,k}``
     Final Contribution  ``H_{n,k} beta_{n,k}``
     =================== ====================================================================
+
+    Parameters
+    ----------
+    results : KalmanResults or iterable of KalmanResults
+        The results of one model or of several (one block of rows each, stacked).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows, with the columns above (``FACTOR_COLUMNS``): plain numbers, to format at
+        display time.
+
+    Raises
+    ------
+    bayes_beta.DataError
+        Nothing given, or an item that is not a ``KalmanResults``.
+
+    See Also
+    --------
+    bayes_beta.classical.summarize_model_diagnostics : One row per model.
+
+    Examples
+    --------
+    >>> import bayes_beta as bb
+    >>> from bayes_beta.classical import KalmanEngine, KalmanSpec, summarize_factor_dynamics
+    >>> df = bb.datasets.load_example()
+    >>> res = KalmanEngine(KalmanSpec(K=2, name="market + rates")).run(df, "Util",
+    ...                                                                  ["Mkt-RF", "d10y"])
+    >>> table = summarize_factor_dynamics(res)
+    >>> table.shape, table["Factor"].tolist()
+    ((2, 12), ['Mkt-RF', 'd10y'])
+    >>> bool((table["Min Beta"] <= table["Final Beta"]).all())
+    True
     """
     rows = []
     for r in results_list(results):

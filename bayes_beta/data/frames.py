@@ -37,26 +37,57 @@ def validate_frame(
     """Check that ``df`` is a usable time-indexed frame; raise a descriptive error if not.
 
     Checks, in order: ``df`` is a DataFrame with unique column names; the index is a
-    ``DatetimeIndex`` without ``NaT``, without duplicate dates and sorted ascending; every name in
-    ``columns`` exists; each checked column (``columns``, or all columns when ``None``) has a
-    numeric dtype, contains no ``inf`` and (unless ``allow_all_nan``) is not entirely NaN; there
-    are at least ``min_rows`` rows. NaN values are otherwise allowed (the filter skips missing
-    observations).
+    ``DatetimeIndex`` without ``NaT``, without duplicate dates, without a timezone and sorted
+    ascending; every name in ``columns`` exists; each checked column (``columns``, or all columns
+    when ``None``) has a numeric dtype, contains no ``inf`` and (unless ``allow_all_nan``) is not
+    entirely NaN; there are at least ``min_rows`` rows. NaN values are otherwise allowed (the
+    filter skips missing observations).
 
     Parameters
     ----------
-    df : the frame to check; it is never modified.
-    columns : the columns the caller is going to use; ``None`` checks every column.
-    min_rows : the minimum number of rows required.
-    name : how the frame is called in error messages (e.g. ``"returns"``).
-    allow_all_nan : accept columns that are entirely NaN (e.g. a series not yet started).
+    df : pandas.DataFrame
+        The frame to check; it is never modified.
+    columns : iterable of hashable, optional
+        The columns the caller is going to use; ``None`` (default) checks every column. A single
+        string is one column.
+    min_rows : int, default 1
+        The minimum number of rows required.
+    name : str, default "data"
+        How the frame is called in error messages (e.g. ``"returns"``).
+    allow_all_nan : bool, default False
+        Accept columns that are entirely NaN (e.g. a series not yet started).
+
+    Returns
+    -------
+    None
+        Nothing: the function returns when every check passes and raises otherwise.
 
     Raises
     ------
-    ColumnError
-        A requested column is missing (the message lists close matches and the available columns).
-    DataError
+    bayes_beta.ColumnError
+        A requested column is missing (the message lists close matches and the available
+        columns).
+    bayes_beta.DataError
         Any other problem; the message names the offending column, date or row and the fix.
+
+    See Also
+    --------
+    bayes_beta.aggregate_weekly : Daily rows to Friday-ending weeks.
+
+    Examples
+    --------
+    >>> import bayes_beta as bb
+    >>> df = bb.datasets.load_example()
+    >>> bb.validate_frame(df, columns=["Util", "Mkt-RF"], min_rows=100) is None
+    True
+    >>> bb.validate_frame(df.sort_index(ascending=False), name="returns")
+    Traceback (most recent call last):
+    ...
+    bayes_beta.errors.DataError: returns dates are not sorted: row 1 (...) comes after ...
+    >>> bb.validate_frame(df, columns=["Utils"])
+    Traceback (most recent call last):
+    ...
+    bayes_beta.errors.ColumnError: data has no column 'Utils'. Close matches for 'Utils': ...
     """
     _check_type(df, name)
     _check_unique_columns(df, name)
@@ -79,34 +110,76 @@ def aggregate_weekly(
     levels: Iterable[Hashable] | None = None,
     changes: Mapping[Hashable, Hashable] | None = None,
 ) -> pd.DataFrame:
-    """Aggregate daily rows to Friday-ending weeks (``W-FRI``).
+    r"""Aggregate daily rows to Friday-ending weeks (``W-FRI``).
 
     A week runs from Saturday to Friday and is labelled by its Friday, even when the market was
     closed that Friday (a week whose last trading day is a holiday Thursday is still labelled by
-    the Friday). Weeks without any row in ``df`` are dropped. For week ``w`` with days ``d`` in
-    ``df`` (NaN values skipped):
+    the Friday). Weeks without any row in ``df`` are dropped. For week :math:`w` with days
+    :math:`d` in ``df`` (NaN values skipped):
 
-    - return column ``r``: ``R_w = prod_d (1 + r_d) - 1`` (compounded; decimals expected);
-      ``NaN`` when the week has no valid value of ``r``;
-    - level column ``x``: ``X_w`` = the last non-NaN value of ``x`` in the week;
-    - change ``new = x`` (from ``changes={"new": "x"}``): ``X_w - X_{w-1}``, the change of the
-      weekly last level from the previous output week; NaN for the first week and for any week
-      that has, or follows, a week without a valid level.
+    - return column ``r``: compounded (decimals expected), NaN when the week has no valid value
+      of ``r``,
+
+      .. math::
+
+          R_w = \prod_{d \in w} (1 + r_d) - 1;
+
+    - level column ``x``: :math:`X_w`, the last non-NaN value of ``x`` in the week;
+    - change ``new = x`` (from ``changes={"new": "x"}``): :math:`X_w - X_{w-1}`, the change of
+      the weekly last level from the previous output week; NaN for the first week and for any
+      week that has, or follows, a week without a valid level.
 
     Parameters
     ----------
-    df : daily frame with a sorted ``DatetimeIndex`` (see :func:`validate_frame`); not modified.
-    returns : columns compounded as returns. ``None`` (default) means every column of ``df`` that
-        is neither in ``levels`` nor a source in ``changes``. When given explicitly, columns of
+    df : pandas.DataFrame
+        Daily frame with a sorted ``DatetimeIndex`` (see :func:`bayes_beta.validate_frame`); not
+        modified.
+    returns : iterable of hashable, optional
+        Columns compounded as returns. ``None`` (default) means every column of ``df`` that is
+        neither in ``levels`` nor a source in ``changes``. When given explicitly, columns of
         ``df`` not named in ``returns``, ``levels`` or ``changes`` are dropped from the result.
-    levels : columns aggregated as the last level of the week (e.g. yields, prices).
-    changes : mapping ``new column name -> level column`` of week-to-week level changes, e.g.
+    levels : iterable of hashable, optional
+        Columns aggregated as the last level of the week (e.g. yields, prices).
+    changes : mapping, optional
+        Mapping ``new column name -> level column`` of week-to-week level changes, e.g.
         ``{"d10y": "10year"}``. A level column may appear both here and in ``levels``.
 
     Returns
     -------
-    A new DataFrame indexed by the Friday week-end dates (index named ``"Date"``), with the
-    columns ``returns``, then ``levels``, then the keys of ``changes``, in the order given.
+    pandas.DataFrame
+        A new frame indexed by the Friday week-end dates (index named ``"Date"``), with the
+        columns ``returns``, then ``levels``, then the keys of ``changes``, in the order given.
+
+    Raises
+    ------
+    bayes_beta.DataError
+        When ``df`` is not a valid time-indexed frame (:func:`bayes_beta.validate_frame`), when
+        ``changes`` is not a mapping, or when a column is given two roles (a return and a level)
+        or a change's name is already an output column.
+    bayes_beta.ColumnError
+        When a named column does not exist.
+
+    See Also
+    --------
+    bayes_beta.data.weekly_excess : The same for daily excess returns.
+
+    Examples
+    --------
+    Two weeks of business days: a return of 1% a day and a yield rising 0.1 point a day.
+
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> import bayes_beta as bb
+    >>> days = pd.bdate_range("2024-01-01", periods=10, name="Date")
+    >>> daily = pd.DataFrame({"r": 0.01, "y10": np.linspace(4.0, 4.9, 10)}, index=days)
+    >>> weekly = bb.aggregate_weekly(daily, levels=["y10"], changes={"d10y": "y10"})
+    >>> print(weekly.round(4))
+                    r  y10  d10y
+    Date
+    2024-01-05  0.051  4.4   NaN
+    2024-01-12  0.051  4.9   0.5
+    >>> round(1.01**5 - 1, 4)  # five compounded days
+    0.051
     """
     _check_type(df, "data")
     levels = as_list(levels)
@@ -141,11 +214,59 @@ def weekly_excess(
     levels: Iterable[Hashable] | None = None,
     changes: Mapping[Hashable, Hashable] | None = None,
 ) -> pd.DataFrame:
-    """Weekly aggregation in which the ``excess`` columns are daily excess returns over ``rf``.
+    r"""Weekly aggregation in which the ``excess`` columns are daily excess returns over ``rf``.
 
-    For an excess column ``x``: ``X_w = prod_d (1 + x_d + rf_d) - prod_d (1 + rf_d)``, both
-    products over the days of week ``w`` on which ``x`` is observed. Every other column is handled
-    by :func:`aggregate_weekly` (``rf`` itself is compounded as a return).
+    For an excess column ``x``, over the days :math:`d` of week :math:`w` on which ``x`` is
+    observed:
+
+    .. math::
+
+        X_w = \prod_{d \in w} (1 + x_d + rf_d) - \prod_{d \in w} (1 + rf_d),
+
+    the compounded total return minus the compounded risk-free return. Every other column is
+    handled by :func:`bayes_beta.aggregate_weekly` (``rf`` itself is compounded as a return).
+
+    Parameters
+    ----------
+    daily : pandas.DataFrame
+        Daily frame with a sorted ``DatetimeIndex``; not modified.
+    excess : iterable of hashable
+        The columns holding daily excess returns over ``rf``.
+    rf : hashable, default "RF"
+        The column of the daily risk-free return.
+    levels : iterable of hashable, optional
+        Columns aggregated as the last level of the week, as in
+        :func:`bayes_beta.aggregate_weekly`.
+    changes : mapping, optional
+        Mapping ``new column name -> level column`` of week-to-week level changes, as in
+        :func:`bayes_beta.aggregate_weekly`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame indexed by the Friday week-end dates (index named ``"Date"``).
+
+    Raises
+    ------
+    bayes_beta.ColumnError
+        When an ``excess`` column or ``rf`` does not exist.
+    bayes_beta.DataError
+        When ``daily`` is not a valid time-indexed frame.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from bayes_beta.data import weekly_excess
+    >>> days = pd.bdate_range("2024-01-01", periods=10, name="Date")
+    >>> daily = pd.DataFrame({"x": 0.01, "RF": 0.0002}, index=days)
+    >>> weekly = weekly_excess(daily, excess=["x"])
+    >>> print(weekly.round(6))
+                       x     RF
+    Date
+    2024-01-05  0.051051  0.001
+    2024-01-12  0.051051  0.001
+    >>> round(1.0102**5 - 1.0002**5, 6)
+    0.051051
     """
     excess = list(excess)
     validate_frame(daily, [*excess, rf], name="data")
@@ -161,7 +282,24 @@ def weekly_excess(
 
 
 def as_list(cols: Iterable[Hashable] | Hashable | None) -> list[Hashable]:
-    """Column selection as a list; a single string is one column, not its characters."""
+    """Column selection as a list; a single string is one column, not its characters.
+
+    Parameters
+    ----------
+    cols : iterable of hashable, hashable or None
+        One column label, several, or ``None``.
+
+    Returns
+    -------
+    list
+        The labels; empty for ``None``.
+
+    Examples
+    --------
+    >>> from bayes_beta.data.frames import as_list
+    >>> as_list("Util"), as_list(["Util", "Mkt-RF"]), as_list(None)
+    (['Util'], ['Util', 'Mkt-RF'], [])
+    """
     if cols is None:
         return []
     if isinstance(cols, str) or not isinstance(cols, Iterable):

@@ -18,7 +18,31 @@ __all__ = ["OLS", "complete_rows", "ols", "steps_per_year"]
 
 
 class OLS(NamedTuple):
-    """Result of :func:`ols`."""
+    """Result of :func:`ols`: coefficients, their covariance and the residual variance.
+
+    Attributes
+    ----------
+    b : numpy.ndarray
+        (K,) least-squares coefficients.
+    cov : numpy.ndarray
+        (K, K) covariance of ``b``, ``s2 (H'H)^-1``, exactly symmetric.
+    s2 : float
+        Residual variance, ``SSE / (n - K)``.
+    n : int
+        Number of complete rows used.
+
+    See Also
+    --------
+    bayes_beta.data.ols : The estimator that returns it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bayes_beta.data import ols
+    >>> res = ols(np.c_[np.ones(4), [0.0, 1.0, 2.0, 3.0]], [1.0, 3.0, 5.0, 7.0])
+    >>> res.b.round(6).tolist(), res.n
+    ([1.0, 2.0], 4)
+    """
 
     b: np.ndarray  # (K,) coefficients
     cov: np.ndarray  # (K, K) s2 (H'H)^-1, exactly symmetric
@@ -27,14 +51,79 @@ class OLS(NamedTuple):
 
 
 def complete_rows(y: np.ndarray, H: np.ndarray) -> np.ndarray:
-    """Boolean mask of the rows where ``y_t`` and every entry of ``H_t`` are finite."""
+    """Boolean mask of the rows where ``y_t`` and every entry of ``H_t`` are finite.
+
+    These are the steps on which the Kalman filter updates (a NaN in ``y_t`` or in ``H_t``
+    skips the update) and the rows :func:`ols` uses.
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        (n,) target values.
+    H : numpy.ndarray
+        (n, K) regressors (factor returns).
+
+    Returns
+    -------
+    numpy.ndarray
+        (n,) boolean mask, ``True`` where the row is complete.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from bayes_beta.data import complete_rows
+    >>> y = np.array([0.1, np.nan, 0.3, 0.4])
+    >>> H = np.array([[1.0, 2.0], [1.0, 2.0], [np.nan, 2.0], [1.0, 2.0]])
+    >>> complete_rows(y, H).tolist()
+    [True, False, False, True]
+    """
     return np.isfinite(y) & np.isfinite(H).all(axis=1)
 
 
 def ols(H, y) -> OLS:
-    """OLS of ``y`` (n,) on ``H`` (n, K) over complete rows (module docstring).
+    r"""Ordinary least squares of ``y`` on ``H`` over the complete rows.
 
-    Raises :class:`~bayes_beta.DataError` when there are not more complete rows than columns.
+    Over the rows where ``y`` and every entry of ``H`` are finite (:func:`complete_rows`),
+    with ``n`` such rows and ``K`` columns:
+
+    .. math::
+
+        b = \arg\min_b \lVert y - H b \rVert^2, \qquad
+        s^2 = \frac{\sum_t (y_t - H_t b)^2}{n - K}, \qquad
+        \operatorname{cov}(b) = s^2 (H'H)^{-1}.
+
+    The covariance is made exactly symmetric. Pure NumPy.
+
+    Parameters
+    ----------
+    H : array_like
+        (n, K) regressors; rows with a NaN are skipped.
+    y : array_like
+        (n,) target; NaN rows are skipped.
+
+    Returns
+    -------
+    OLS
+        The coefficients ``b``, their covariance ``cov``, the residual variance ``s2`` and the
+        number ``n`` of rows used.
+
+    Raises
+    ------
+    bayes_beta.DataError
+        When there are not more complete rows than columns (``n <= K``).
+
+    Examples
+    --------
+    Utilities' excess return on the market and the 10-year yield change, full sample:
+
+    >>> import bayes_beta as bb
+    >>> from bayes_beta.data import ols
+    >>> df = bb.datasets.load_example()
+    >>> res = ols(df[["Mkt-RF", "d10y"]], df["Util"])
+    >>> res.n, res.b.shape, res.cov.shape
+    (1421, (2,), (2, 2))
+    >>> round(float(res.b[0]), 3)
+    0.561
     """
     H, y = np.asarray(H, dtype=float), np.asarray(y, dtype=float)
     ok = complete_rows(y, H)
@@ -52,8 +141,34 @@ def ols(H, y) -> OLS:
 
 
 def steps_per_year(index: pd.DatetimeIndex) -> float:
-    """Rows per year: ``(n - 1) / (days from first to last row / 365.25)`` (weekly data 52.2,
-    business days about 261, months 12)."""
+    r"""Rows per year of a date index (weekly data 52.2, business days about 261, months 12).
+
+    .. math::
+
+        \text{steps per year} = \frac{n - 1}{\text{days from first to last row} / 365.25}.
+
+    One row is assumed to be weekly data (``365.25 / 7``); rows all on the same date give 1.
+
+    Parameters
+    ----------
+    index : pandas.DatetimeIndex
+        The dates of the rows.
+
+    Returns
+    -------
+    float
+        The number of rows per year.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import bayes_beta as bb
+    >>> from bayes_beta.data import steps_per_year
+    >>> round(steps_per_year(bb.datasets.load_example().index), 1)
+    52.2
+    >>> round(steps_per_year(pd.date_range("2020-01-31", periods=25, freq="ME")))
+    12
+    """
     if len(index) < 2:
         return 365.25 / 7.0  # one row: assume weekly data
     days = float(index.as_unit("ns").asi8[-1] - index.as_unit("ns").asi8[0]) / 86400e9

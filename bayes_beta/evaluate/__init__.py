@@ -1,6 +1,11 @@
-"""The evaluate layer: leave-future-out CV, comparison of prior variants, prior checks,
-one-step predictive checks of the noise model, simulation-based calibration and pooled
-against independent fits of many funds."""
+"""The evaluate layer: how good is a fit, and which model to choose.
+
+Leave-future-out CV (:func:`lfo_cv`), comparison of prior variants (:func:`compare_priors`),
+prior checks (:func:`prior_predictive`), one-step predictive checks of the noise model
+(:func:`predictive_checks`), simulation-based calibration (:func:`calibrate`), pooled against
+independent fits of many funds (:func:`compare_pooling`) and an out-of-sample backtest against
+rolling OLS and the classical filter (:func:`backtest`).
+"""
 
 from bayes_beta.evaluate.backtest import Backtest, backtest, rolling_ols
 from bayes_beta.evaluate.calibration import Calibration, calibrate, prior_noise

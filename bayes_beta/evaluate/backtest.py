@@ -45,8 +45,37 @@ BACKTEST_VOLATILITIES = ("constant", "garch")
 
 
 class Backtest(NamedTuple):
-    """Per step (``steps``: date, method, y, forecast, error, log_score, inside) and the
-    summary per year and method (``table``) and overall (``overall``)."""
+    """Result of :func:`backtest`: every method's one-step forecasts and their summaries.
+
+    Attributes
+    ----------
+    steps : pandas.DataFrame
+        One row per step and method: ``date``, ``method``, ``y``, ``forecast`` (the point
+        forecast :math:`H_t \\beta_{t|t-1}`), ``error`` (``y - forecast``), ``log_score`` (the
+        log predictive density of ``y``) and ``inside`` (1.0 when the central ``prob`` interval
+        covers ``y``, else 0.0). Steps a method cannot forecast are left out.
+    table : pandas.DataFrame
+        Per ``(year, method)``: ``mse`` (mean squared error), ``log_score`` (mean),
+        ``hedging_error_var`` (the variance of the error, ``ddof = 0``), ``coverage`` and
+        ``steps``.
+    overall : pandas.DataFrame
+        The same per ``method``, over the whole test period.
+    prob : float
+        The nominal probability of the intervals.
+
+    Examples
+    --------
+    >>> import bayes_beta as bb
+    >>> df = bb.datasets.load_example()
+    >>> bt = bb.backtest(df.iloc[-120:], "Util", ["Mkt-RF"], start="2017-01-01", windows=(26,),
+    ...                  draws=50, tune=50, chains=1, seed=1)
+    >>> bt.overall.index.tolist(), bt.prob
+    (['bayes', 'expanding_ols', 'kalman_mle', 'rolling_26'], 0.9)
+    >>> bt.overall.columns.tolist()
+    ['mse', 'log_score', 'hedging_error_var', 'coverage', 'steps']
+    >>> list(bt.table.index.names), bt.steps.columns.tolist()
+    (['year', 'method'], ['date', 'method', 'y', 'forecast', 'error', 'log_score', 'inside'])
+    """
 
     steps: pd.DataFrame
     table: pd.DataFrame
@@ -54,16 +83,77 @@ class Backtest(NamedTuple):
     prob: float
 
     def plot(self):
-        """Per-year mean squared error and log score of every method."""
+        """Per-year mean squared error and log score of every method.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            Two panels sharing the year axis: the mean squared error and the mean log score of each
+            method per year (from ``Backtest.table``).
+
+        Examples
+        --------
+        >>> import matplotlib.pyplot as plt
+        >>> import bayes_beta as bb
+        >>> df = bb.datasets.load_example()
+        >>> bt = bb.backtest(df.iloc[-120:], "Util", ["Mkt-RF"], start="2017-01-01", windows=(26,),
+        ...                  draws=50, tune=50, chains=1, seed=1)
+        >>> fig = bt.plot()
+        >>> len(fig.axes)
+        2
+        >>> plt.close("all")
+        """
         from bayes_beta.plots.compare import plot_backtest
 
         return plot_backtest(self.table)
 
 
 def rolling_ols(y: np.ndarray, H: np.ndarray, t: int, window: int | None):
-    """OLS (:func:`bayes_beta.data.regression.ols`) on the complete rows among the ``window``
-    rows before ``t`` (all rows before ``t`` when ``None``): ``(beta, s2, (H'H)^-1, dof)``, or
-    ``None`` with fewer than ``K + 2`` rows."""
+    r"""OLS on the complete rows among the ``window`` rows before ``t``.
+
+    With :math:`W` the complete rows among rows ``max(0, t - window) .. t - 1`` (all rows
+    before ``t`` when ``window`` is ``None``) and :math:`n_W` their number,
+
+    .. math::
+
+        \hat\beta = (H_W' H_W)^{-1} H_W' y_W, \qquad
+        s^2 = \frac{\lVert y_W - H_W \hat\beta \rVert^2}{n_W - K},
+
+    computed by the project's one OLS (:func:`bayes_beta.data.regression.ols`). The backtest's
+    rolling and expanding OLS forecast :math:`y_t` with a Student-t of :math:`n_W - K` degrees
+    of freedom, location :math:`H_t \hat\beta` and scale
+    :math:`\sqrt{s^2 (1 + H_t (H_W' H_W)^{-1} H_t')}`.
+
+    Parameters
+    ----------
+    y : numpy.ndarray
+        (n,) target returns (NaN allowed).
+    H : numpy.ndarray
+        (n, K) factor returns (NaN allowed).
+    t : int
+        The row being forecast; only rows before it are used.
+    window : int or None
+        The number of rows before ``t``, or ``None`` for all of them (expanding OLS).
+
+    Returns
+    -------
+    tuple or None
+        ``(beta (K,), s2, (H'H)^-1 (K, K), dof)`` with ``dof = n_W - K``, or ``None`` with
+        fewer than ``K + 2`` complete rows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import bayes_beta as bb
+    >>> from bayes_beta.evaluate import rolling_ols
+    >>> df = bb.datasets.load_example()
+    >>> y, H = df["Util"].to_numpy(), df[["Mkt-RF", "d10y"]].to_numpy()
+    >>> beta, s2, inv, dof = rolling_ols(y, H, t=300, window=156)
+    >>> bool(np.allclose(beta, np.linalg.lstsq(H[144:300], y[144:300], rcond=None)[0])), dof
+    (True, 154)
+    >>> rolling_ols(y, H, t=3, window=None) is None  # 3 rows for K = 2: too few
+    True
+    """
     a = 0 if window is None else max(0, t - window)
     K = H.shape[1]
     if complete_rows(y[a:t], H[a:t]).sum() < K + 2:
@@ -135,9 +225,94 @@ def backtest(df: pd.DataFrame, target: str, factors, priors="default", *, refit:
              start=None, windows=None, prob: float = 0.9, intercept: bool = False,
              volatility: str = DEFAULT_VOLATILITY, draws: int = 500, tune: int = 500,
              chains: int = 2, seed: int | None = 0, progress: bool = False) -> Backtest:
-    """Out-of-sample one-step forecasts of ``target`` on ``factors`` by every method of the
-    module docstring, refitting at every ``refit`` period (``"Y"``, ``"Q"`` or ``"M"``) from
-    ``start`` (default: once the longest rolling window is full)."""
+    r"""Out-of-sample one-step forecasts by the Bayesian fit and what practitioners use.
+
+    The test period (from ``start``) is cut into blocks at each ``refit`` date (``"Y"``: every
+    calendar year). For a block starting at row ``i0``, every method learns from rows
+    ``< i0`` only and then forecasts each step ``t`` of the block one step ahead from the data
+    up to ``t - 1`` and the realised factor returns :math:`H_t`:
+
+    - ``bayes``: :func:`bayes_beta.fit` on the rows before the block (noise parameters learnt
+      there); the filter runs forward through the block with each posterior draw ``d``, so the
+      exposures use data up to ``t - 1`` and the predictive is the mixture
+      :math:`\frac{1}{D} \sum_d N(y_t; H_t \beta^{(d)}_{t|t-1}, S^{(d)}_t)`;
+    - ``kalman_mle``: the classical filter with maximum-likelihood ``Q``, ``R``
+      (:func:`bayes_beta.classical.fit_noise_mle`) from the rows before the block (plug-in),
+      run forward the same way;
+    - ``rolling_<w>``: OLS on the ``w`` rows before ``t`` (:func:`rolling_ols`; by default 3 and
+      5 years of steps: 36/60 months, 156/260 weeks, about 756/1260 days), Student-t predictive
+      with ``w - K`` degrees of freedom;
+    - ``expanding_ols``: OLS on every row before ``t``, the same predictive.
+
+    Per step: the point forecast's error :math:`e_t = y_t - H_t \beta_{t|t-1}` (its variance
+    is the hedging error), the log score :math:`\log p(y_t \mid y_{1:t-1})` and whether the
+    central ``prob`` interval covers :math:`y_t`. The summaries per year and overall: mean
+    squared error, mean log score, hedging error variance, coverage.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        The data, indexed by date.
+    target : str
+        The target column.
+    factors : str or sequence of str
+        The factor columns.
+    priors : str or bayes_beta.PriorVariant, default "default"
+        The Bayesian fit's prior variant.
+    refit : {"Y", "Q", "M"}, default "Y"
+        Refit every calendar year, quarter or month.
+    start : str or datetime-like, optional
+        The first test date; default: once the longest rolling window is full.
+    windows : sequence of int, optional
+        The rolling OLS windows in steps; default 3 and 5 years of steps.
+    prob : float, default 0.9
+        The central interval whose coverage is measured.
+    intercept : bool, default False
+        A time-varying alpha in the Bayesian and MLE models.
+    volatility : {"garch", "constant"}, default "garch"
+        The Bayesian fit's observation noise model.
+    draws, tune, chains : int, default 500, 500, 2
+        The Bayesian fits' sampler settings.
+    seed : int or None, default 0
+        The Bayesian fits' seed.
+    progress : bool, default False
+        Print the block being fitted.
+
+    Returns
+    -------
+    Backtest
+        ``steps``, ``table`` (per year and method) and ``overall`` (per method).
+
+    Raises
+    ------
+    bayes_beta.ArgumentError
+        ``refit``, ``volatility`` or ``prob`` not allowed, ``start`` not a date, or a ``start``
+        that leaves no test period (or no training data).
+    bayes_beta.DataError
+        Unusable data (:func:`bayes_beta.make_design`; a missing column raises
+        :class:`bayes_beta.ColumnError`).
+
+    See Also
+    --------
+    bayes_beta.evaluate.lfo_cv : Leave-future-out cross-validation of one fit.
+
+    Examples
+    --------
+    One block (the weeks of 2017) on a short slice, with tiny sampling:
+
+    >>> import bayes_beta as bb
+    >>> df = bb.datasets.load_example()
+    >>> bt = bb.backtest(df.iloc[-120:], "Util", ["Mkt-RF"], start="2017-01-01", windows=(26,),
+    ...                  draws=50, tune=50, chains=1, seed=1)
+    >>> bt.overall["steps"].to_dict()
+    {'bayes': 13, 'expanding_ols': 13, 'kalman_mle': 13, 'rolling_26': 13}
+    >>> bt.table.index.get_level_values("year").unique().tolist()
+    [2017]
+    >>> bb.backtest(df, "Util", ["Mkt-RF"], refit="W")
+    Traceback (most recent call last):
+    ...
+    bayes_beta.errors.ArgumentError: refit must be 'Y', 'Q' or 'M'; got 'W'.
+    """
     if refit not in ("Y", "Q", "M"):
         raise ArgumentError(f"refit must be 'Y', 'Q' or 'M'; got {refit!r}.")
     if volatility not in BACKTEST_VOLATILITIES:

@@ -46,7 +46,55 @@ LOO_COLS = ("elpd_loo (heuristic)", "se_loo (heuristic)", "p_loo (heuristic)")
 
 @dataclass(eq=False)
 class Comparison:
-    """Result of :func:`compare_priors`; ``table`` is indexed by variant (best LFO first)."""
+    """Result of :func:`compare_priors`: the variants side by side.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per variant (index ``variant``, best LFO first). With LFO: ``elpd_lfo``,
+        ``se_lfo``, ``elpd_diff`` and ``se_diff`` (to the best variant, SE of the paired
+        difference), stacking ``weight``, ``n_refits``, ``max_pareto_k``; always:
+        ``width[<factor>]`` (the mean band width), ``elpd_loo (heuristic)``,
+        ``se_loo (heuristic)``, ``p_loo (heuristic)`` and ``sampler warnings``.
+    fits : dict
+        Variant -> :class:`bayes_beta.Fit`.
+    noise : pandas.DataFrame
+        Index ``(variant, parameter)``: the posterior ``mean``, ``sd``, ``lower``, ``upper``
+        (the central ``prob`` interval), ``ess_bulk``, ``r_hat`` of every noise parameter, and
+        its prior interval ``prior_lower``, ``prior_median``, ``prior_upper``.
+    band_width : pandas.DataFrame
+        Index ``variant``, one column per factor: the mean width over time of the ``prob``
+        band.
+    sensitivity : pandas.DataFrame
+        Index ``(variant, parameter)``: prior and likelihood sensitivity by power-scaling
+        (``arviz.psense_summary``) and its diagnosis.
+    prior_checks : pandas.DataFrame
+        Long: ``variant`` and the columns of :func:`~bayes_beta.evaluate.prior_predictive`.
+    bands : dict
+        Variant -> Dataset of ``Fit.bands(prob)``.
+    lfo : dict
+        Variant -> arviz-stats ``ELPDDataLFO`` (empty without LFO).
+    loo : dict
+        Variant -> arviz-stats ``ELPDData`` of the heuristic PSIS-LOO.
+    settings : dict
+        ``lfo``, ``min_train``, ``k_threshold``, ``prob`` and ``variants``.
+    refitters : dict
+        Variant -> :class:`~bayes_beta.evaluate.Refitter` (with a spec; empty with fits), for
+        further refits, e.g. ``lfo_cv(fit, method="exact", refitter=cmp.refitters[name])``.
+
+    Examples
+    --------
+    >>> import bayes_beta as bb
+    >>> df = bb.datasets.load_example()
+    >>> fit = bb.fit(df.iloc[-260:], "Util", ["Mkt-RF"], draws=50, tune=50, chains=1, seed=1)
+    >>> cmp = bb.compare_priors({"default": fit}, lfo="none", prior_draws=200)
+    >>> list(cmp.fits), list(cmp.bands), cmp.lfo, cmp.refitters
+    (['default'], ['default'], {}, {})
+    >>> list(cmp.noise.index.names), cmp.band_width.columns.tolist()
+    (['variant', 'parameter'], ['Mkt-RF'])
+    >>> cmp.prior_checks.columns.tolist()[:3]
+    ['variant', 'quantity', 'factor']
+    """
 
     table: pd.DataFrame
     fits: dict
@@ -62,15 +110,76 @@ class Comparison:
 
     # plots draw what is computed here
     def plot_bands(self):
+        """The variants' exposure bands overlaid, one panel per factor.
+
+        The full-sample OLS exposure of each factor is drawn for reference; the title names the
+        target and the band's probability.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            One panel per factor.
+
+        Examples
+        --------
+        >>> import matplotlib.pyplot as plt
+        >>> import bayes_beta as bb
+        >>> df = bb.datasets.load_example()
+        >>> fit = bb.fit(df.iloc[-260:], "Util", ["Mkt-RF"], draws=50, tune=50, chains=1, seed=1)
+        >>> fig = bb.compare_priors({"default": fit}, lfo="none", prior_draws=200).plot_bands()
+        >>> len(fig.axes)
+        1
+        >>> plt.close("all")
+        """
         fit = next(iter(self.fits.values()))
         ols = dict(zip(fit.design.factors, fit.design.ols, strict=True))
         return plot_bands_overlay(self.bands, reference=ols,
                                   title=f"{fit.design.target}: {self.settings['prob']:.0%} bands")
 
     def plot_noise(self):
+        """Forest plot of each noise parameter's posterior interval per variant, over its prior.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            One panel per noise parameter of ``Comparison.noise``.
+
+        Examples
+        --------
+        >>> import matplotlib.pyplot as plt
+        >>> import bayes_beta as bb
+        >>> df = bb.datasets.load_example()
+        >>> fit = bb.fit(df.iloc[-260:], "Util", ["Mkt-RF"], draws=50, tune=50, chains=1, seed=1)
+        >>> cmp = bb.compare_priors({"default": fit}, lfo="none", prior_draws=200)
+        >>> fig = cmp.plot_noise()
+        >>> len(fig.axes) == len(cmp.noise.index.unique("parameter"))
+        True
+        >>> plt.close("all")
+        """
         return plot_noise_forest(self.noise, prob=self.settings["prob"])
 
     def plot_elpd(self):
+        """The elpd difference of each variant to the best one, with its standard error.
+
+        The LFO-CV differences (``elpd_diff``, ``se_diff`` of ``Comparison.table``) when LFO
+        ran; else the heuristic PSIS-LOO elpd minus the best one (drawn without error bars).
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            One panel.
+
+        Examples
+        --------
+        >>> import matplotlib.pyplot as plt
+        >>> import bayes_beta as bb
+        >>> df = bb.datasets.load_example()
+        >>> fit = bb.fit(df.iloc[-260:], "Util", ["Mkt-RF"], draws=50, tune=50, chains=1, seed=1)
+        >>> fig = bb.compare_priors({"default": fit}, lfo="none", prior_draws=200).plot_elpd()
+        >>> len(fig.axes)
+        1
+        >>> plt.close("all")
+        """
         if "elpd_diff" in self.table:
             label = f"LFO-CV elpd difference (L = {self.settings['min_train']})"
             return plot_elpd_diff(self.table["elpd_diff"], self.table["se_diff"], label=label)
@@ -79,7 +188,25 @@ class Comparison:
                               label="PSIS-LOO elpd difference (heuristic; no LFO run)")
 
     def figures(self) -> dict:
-        """Name -> Figure of every comparison plot."""
+        """Every comparison plot, by name.
+
+        Returns
+        -------
+        dict
+            ``{"bands": ..., "noise": ..., "elpd": ...}``: the Figures of :meth:`plot_bands`,
+            :meth:`plot_noise` and :meth:`plot_elpd`.
+
+        Examples
+        --------
+        >>> import matplotlib.pyplot as plt
+        >>> import bayes_beta as bb
+        >>> df = bb.datasets.load_example()
+        >>> fit = bb.fit(df.iloc[-260:], "Util", ["Mkt-RF"], draws=50, tune=50, chains=1, seed=1)
+        >>> figures = bb.compare_priors({"default": fit}, lfo="none", prior_draws=200).figures()
+        >>> list(figures)
+        ['bands', 'noise', 'elpd']
+        >>> plt.close("all")
+        """
         return {"bands": self.plot_bands(), "noise": self.plot_noise(), "elpd": self.plot_elpd()}
 
     def __repr__(self) -> str:
@@ -99,15 +226,102 @@ def compare_priors(
     progress: Callable[[str], None] | None = None,
     **sampling,
 ) -> Comparison:
-    """Compare prior variants (see the module docstring).
+    r"""Compare prior variants of one model: predictive accuracy, noise posteriors, bands, checks.
 
-    ``spec_or_fits``: a :class:`~bayes_beta.ModelSpec` (each of its variants, or those
-    named in ``variants``, is fitted) or a dict ``name -> Fit`` on the same data.
-    ``lfo``: ``"approx"`` (PSIS-LFO with refits when Pareto k > ``k_threshold``), ``"exact"``
-    (refit at every step after ``min_train``) or ``"none"``; defaults from the spec's
-    ``[compare]`` table, else ``"approx"``, half the sample and 0.7. ``sampling`` overrides
-    draws, tune, chains, seed, target_accept of the fits and the refits. ``progress(message)``
-    is called as work proceeds.
+    Fits every variant of a :class:`~bayes_beta.ModelSpec` (or takes a dict ``name -> Fit``)
+    and collects, per variant:
+
+    - **LFO-CV** (one step ahead, :func:`~bayes_beta.evaluate.lfo_cv`): the expected log
+      predictive density
+
+      .. math::
+
+          \mathrm{elpd}_\mathrm{LFO} = \sum_{i=L}^{n-1} \log p(y_{i+1} \mid y_{1:i})
+
+      and its SE, the difference to the best variant with the SE of the paired difference,
+      stacking weights (arviz-stats ``compare`` on the pointwise LFO terms), refits and the
+      largest Pareto k;
+    - **PSIS-LOO** on the per-time terms :math:`l_t`,
+      :math:`\mathrm{elpd}_\mathrm{LOO} = \sum_t \log p(y_t \mid y_{-t})`, as a *heuristic*:
+      leaving out :math:`y_t` alone is not a forecast (the filter's :math:`l_s`, :math:`s > t`,
+      still condition on :math:`y_t`); shown for reference;
+    - posterior summaries of every noise parameter with their prior intervals;
+    - the mean width of the exposure bands per factor;
+    - prior sensitivity by power-scaling (``arviz.psense_summary``);
+    - prior predictive checks (:func:`~bayes_beta.evaluate.prior_predictive`).
+
+    With a spec, each variant is compiled once and the same compiled model gives the full fit
+    and every LFO refit (see :class:`~bayes_beta.evaluate.Refitter`);
+    ``Comparison.refitters`` keeps them for further refits (e.g.
+    ``lfo_cv(fit, method="exact", refitter=cmp.refitters[name])``).
+
+    Parameters
+    ----------
+    spec_or_fits : bayes_beta.ModelSpec or dict
+        A model spec (each of its variants, or those named in ``variants``, is fitted) or a
+        non-empty dict ``name -> Fit`` of fits on the same data.
+    variants : sequence of str, optional
+        The variants to compare (default all).
+    lfo : {"approx", "exact", "none"}, optional
+        ``"approx"`` (PSIS-LFO with refits when Pareto k > ``k_threshold``), ``"exact"``
+        (refit at every step after ``min_train``) or ``"none"``; default from the spec's
+        ``[compare]`` table, else ``"approx"``.
+    min_train : int, optional
+        ``L``, the observations of the first LFO fit; default from the spec, else half the
+        sample (at least the initial-state window).
+    k_threshold : float, optional
+        The Pareto k above which PSIS-LFO refits; default from the spec, else 0.7.
+    prob : float, default 0.9
+        The probability of the bands and of the noise intervals.
+    prior_draws : int, default 1000
+        Prior draws for the prior intervals and checks.
+    check : bool, default True
+        Check each fit's sampler diagnostics (``bb.SamplingWarning``), with a spec.
+    progress : callable, optional
+        ``progress(message)`` is called as work proceeds.
+    **sampling
+        ``draws``, ``tune``, ``chains``, ``seed``, ``target_accept`` of the fits and the
+        refits.
+
+    Returns
+    -------
+    Comparison
+        The table and the per-variant details.
+
+    Raises
+    ------
+    bayes_beta.ArgumentError
+        ``lfo`` not one of the choices, ``prob`` not in (0, 1), ``prior_draws`` not a positive
+        integer.
+    bayes_beta.DataError
+        Neither a spec nor a non-empty dict, fits on different data, or ``min_train`` out of
+        range.
+
+    See Also
+    --------
+    bayes_beta.evaluate.lfo_cv : LFO-CV of one fit.
+
+    Examples
+    --------
+    Each prior variant compiles its own model, so this example compares one variant (with
+    several, ``elpd_diff`` and ``weight`` rank them):
+
+    >>> import bayes_beta as bb
+    >>> df = bb.datasets.load_example()
+    >>> fit = bb.fit(df.iloc[-260:], "Util", ["Mkt-RF"], draws=50, tune=50, chains=1, seed=1)
+    >>> cmp = bb.compare_priors({"default": fit}, min_train=255, prior_draws=200)
+    >>> cmp.table.index.name, cmp.table.index.tolist()
+    ('variant', ['default'])
+    >>> cmp.table.columns.tolist()
+    ['elpd_lfo', 'se_lfo', 'elpd_diff', 'se_diff', 'weight', 'n_refits', 'max_pareto_k',
+     'width[Mkt-RF]', 'elpd_loo (heuristic)', 'se_loo (heuristic)', 'p_loo (heuristic)',
+     'sampler warnings']
+    >>> cmp.settings
+    {'lfo': 'approx', 'min_train': 255, 'k_threshold': 0.7, 'prob': 0.9, 'variants': ['default']}
+    >>> bb.compare_priors({})
+    Traceback (most recent call last):
+    ...
+    bayes_beta.errors.DataError: compare_priors needs a ModelSpec or a non-empty dict name -> Fit.
     """
     say = progress or (lambda message: None)
     check_prob("prob", prob)

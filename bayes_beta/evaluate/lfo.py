@@ -49,10 +49,59 @@ __all__ = ["Refitter", "check_min_train", "default_min_train", "lfo_cv"]
 class Refitter:
     """A model of one design, prior variant and options, sampled on ``y_{1:i}``.
 
-    ``sample(n_train)`` fits on the first ``n_train`` observed steps (all when ``None``);
-    ``loglik_t(posterior)`` gives ``l_t`` of every step under each draw, dims (chain, draw, n);
-    ``fit()`` is the full-data :class:`~bayes_beta.Fit`. Every fit of the same model shape
-    shares one compiled model (:mod:`bayes_beta.bayesian.sampling`).
+    A refit uses the *same* model (prior units, initial state ``b0, P0``) as the full fit, with
+    ``y_t`` set to NaN after step ``i`` so that the filter skips those steps: the model data
+    ``y`` is swapped and the compiled model re-sampled (:func:`bayes_beta.bayesian.sampling.run`).
+    Every fit of the same model shape shares one compiled model
+    (:mod:`bayes_beta.bayesian.sampling`), so a refit costs sampling only.
+
+    Parameters
+    ----------
+    design : bayes_beta.data.Design
+        The data and their units (:func:`bayes_beta.make_design`).
+    variant : bayes_beta.PriorVariant
+        The prior variant.
+    options : bayes_beta.ModelOptions, optional
+        The model options (default ``ModelOptions()``).
+    draws, tune, chains : int, default 1000, 1000, 4
+        Sampler settings of every fit.
+    seed : int, optional
+        The seed of the full fit; a refit on ``y_{1:i}`` within :func:`lfo_cv` uses
+        ``seed + i``.
+    target_accept : float, optional
+        NUTS' target acceptance (default the options').
+    progress : bool, default False
+        Show the sampler's progress bar.
+
+    Attributes
+    ----------
+    design, variant, options
+        As given (``options`` completed).
+    settings : dict
+        ``draws``, ``tune``, ``chains``, ``target_accept``.
+    seed : int or None
+        The seed.
+    progress : bool
+        Whether progress is shown.
+    model : pymc.Model
+        The model (:func:`bayes_beta.bayesian.model.model_from_design`).
+    observed : numpy.ndarray
+        The positions of the observed steps.
+
+    See Also
+    --------
+    bayes_beta.evaluate.lfo_cv : Uses a refitter for every refit.
+
+    Examples
+    --------
+    >>> import bayes_beta as bb
+    >>> from bayes_beta.evaluate import Refitter
+    >>> from bayes_beta.specs import get_variant
+    >>> df = bb.datasets.load_example()
+    >>> design = bb.make_design(df.iloc[-260:], "Util", ["Mkt-RF"])
+    >>> refitter = Refitter(design, get_variant("default"), draws=50, tune=50, chains=1, seed=1)
+    >>> refitter.settings["draws"], len(refitter.observed)
+    (50, 260)
     """
 
     def __init__(self, design: Design, variant: PriorVariant, options: ModelOptions | None = None,
@@ -67,7 +116,32 @@ class Refitter:
         self.observed = np.flatnonzero(design.observed)
 
     def sample(self, n_train: int | None = None, seed: int | None = None) -> dict[str, xr.Dataset]:
-        """Posterior and sample stats of a fit on the first ``n_train`` observed steps."""
+        """Posterior and sample stats of a fit on the first ``n_train`` observed steps.
+
+        Parameters
+        ----------
+        n_train : int, optional
+            The number of observed steps to fit on (all when ``None``); later steps are set to NaN.
+        seed : int, optional
+            The seed of this fit (default the refitter's).
+
+        Returns
+        -------
+        dict of str to xarray.Dataset
+            ``posterior`` and ``sample_stats`` (dims ``chain``, ``draw``, ...).
+
+        Examples
+        --------
+        >>> import bayes_beta as bb
+        >>> from bayes_beta.evaluate import Refitter
+        >>> from bayes_beta.specs import get_variant
+        >>> df = bb.datasets.load_example()
+        >>> design = bb.make_design(df.iloc[-260:], "Util", ["Mkt-RF"])
+        >>> refitter = Refitter(design, get_variant("default"), draws=50, tune=50, chains=1, seed=1)
+        >>> groups = refitter.sample(200)  # sees y_1 .. y_200 only
+        >>> sorted(groups), dict(groups["posterior"].sizes)["draw"]
+        (['posterior', 'sample_stats'], 50)
+        """
         y = self.design.y.copy()
         if n_train is not None:
             y[self.observed[n_train]:] = np.nan
@@ -79,17 +153,77 @@ class Refitter:
             **self.settings)
 
     def loglik_t(self, posterior: xr.Dataset) -> np.ndarray:
-        """``l_t`` for every step (NaN-skipped steps give 0) per draw, shape (chain, draw, n)."""
+        r"""The one-step-ahead log-densities of every step under each draw.
+
+        :math:`l_t = \log p(y_t \mid y_{1:t-1}, \theta)` from the filter
+        (:func:`bayes_beta.bayesian.propagate.loglik_per_draw`); NaN-skipped steps give 0.
+
+        Parameters
+        ----------
+        posterior : xarray.Dataset
+            Posterior draws (dims ``chain``, ``draw``), e.g. ``sample(...)["posterior"]``.
+
+        Returns
+        -------
+        numpy.ndarray
+            Shape (chain, draw, n).
+
+        Examples
+        --------
+        >>> import bayes_beta as bb
+        >>> from bayes_beta.evaluate import Refitter
+        >>> from bayes_beta.specs import get_variant
+        >>> df = bb.datasets.load_example()
+        >>> design = bb.make_design(df.iloc[-260:], "Util", ["Mkt-RF"])
+        >>> refitter = Refitter(design, get_variant("default"), draws=50, tune=50, chains=1, seed=1)
+        >>> refitter.loglik_t(refitter.sample(200)["posterior"]).shape
+        (1, 50, 260)
+        """
         return loglik_per_draw(stack_draws(posterior), self.design).values
 
     def fit(self, check: bool = True) -> Fit:
-        """The full-data fit (as :func:`bayes_beta.fit` gives it)."""
+        """The full-data fit, as :func:`bayes_beta.fit` gives it.
+
+        Parameters
+        ----------
+        check : bool, default True
+            Check the sampler diagnostics (``bb.SamplingWarning``).
+
+        Returns
+        -------
+        bayes_beta.Fit
+            The fit on every observed step.
+
+        Examples
+        --------
+        >>> import bayes_beta as bb
+        >>> from bayes_beta.evaluate import Refitter
+        >>> from bayes_beta.specs import get_variant
+        >>> df = bb.datasets.load_example()
+        >>> design = bb.make_design(df.iloc[-260:], "Util", ["Mkt-RF"])
+        >>> refitter = Refitter(design, get_variant("default"), draws=50, tune=50, chains=1, seed=1)
+        >>> fit = refitter.fit(check=False)
+        >>> fit.design.factors, fit.tree["log_likelihood"].sizes["time"]
+        (('Mkt-RF',), 260)
+        """
         return fit_design(self.design, self.variant, self.options, seed=self.seed,
                           progress=self.progress, check=check, **self.settings)
 
 
 class FilterWrapper(SamplingWrapper):
-    """arviz-stats' refit interface on top of a :class:`Refitter` (positions = observed steps)."""
+    """The refit interface of arviz-stats' ``lfo_cv`` on top of a :class:`Refitter`.
+
+    Positions are observed steps: refitting on positions ``< i`` samples the refitter on the
+    first ``i`` observed steps (with seed ``refitter.seed + i``), and the excluded
+    observations' log-likelihoods are the filter's ``l_t`` under those draws.
+
+    Parameters
+    ----------
+    refitter : Refitter
+        The model to refit.
+    callback : callable, optional
+        ``callback(i)`` is called before each refit on ``y_{1:i}``.
+    """
 
     def __init__(self, refitter: Refitter, callback: Callable[[int], None] | None = None):
         super().__init__(model=refitter)
@@ -130,14 +264,92 @@ def lfo_cv(
     callback: Callable[[int], None] | None = None,
     **refit_settings,
 ):
-    """One-step-ahead LFO-CV of ``fit`` (see the module docstring); an ``ELPDDataLFO``.
+    r"""One-step-ahead leave-future-out cross-validation of a fit.
 
-    ``min_train`` is ``L`` (default: half the observed steps, at least the ``init_window`` of
-    an OLS start); ``refitter`` reuses a compiled model, else one is built from ``fit.design``
-    and ``fit.variant`` with ``refit_settings`` (draws, tune, chains, seed; default: the
-    fit's chains and draws). ``callback(i)`` is called before each (re)fit on ``y_{1:i}``.
-    The result has ``elpd``, ``se``, ``elpd_i`` (pointwise), ``pareto_k``, ``refits``,
-    ``n_refits`` (for ``"approx"`` not counting the first fit on ``y_{1:L}``).
+    Leave-future-out cross-validation (Bürkner, Gabry & Vehtari 2020), one step ahead:
+
+    .. math::
+
+        \mathrm{elpd}_\mathrm{LFO} = \sum_{i=L}^{n-1} \log p(y_{i+1} \mid y_{1:i})
+        = \sum_{i=L}^{n-1} \log \int p(y_{i+1} \mid y_{1:i}, \theta)\,
+        p(\theta \mid y_{1:i}) \, d\theta.
+
+    The one-step-ahead density :math:`p(y_{i+1} \mid y_{1:i}, \theta)` is the filter's
+    :math:`l_{i+1}` (:func:`bayes_beta.bayesian.propagate.loglik_per_draw` gives it for any
+    draws), so no model term is re-derived here. :math:`p(\theta \mid y_{1:i})` needs a fit on
+    the first ``i`` observations:
+
+    - ``method="exact"`` refits at every :math:`i = L \dots n - 1`;
+    - ``method="approx"`` (PSIS-LFO) fits once on :math:`y_{1:L}` and carries that posterior
+      forward with Pareto-smoothed importance weights
+      :math:`\prod_{t=i^*+1}^{i} l_t(\theta)`, refitting at ``i`` when the Pareto ``k`` of the
+      weights exceeds ``k_threshold``.
+
+    The loop and the PSIS weights are arviz-stats' ``lfo_cv``; this module supplies its
+    ``SamplingWrapper``. A refit uses the *same* model (prior units, initial state
+    ``b0, P0``) as the full fit (:class:`Refitter`), sampled by nutpie through the same path as
+    the fit. The prior units ``sd(y)``, ``sd(H_k)`` come from the whole sample: that is the
+    only use of future data, a scale convention, identical across variants. ``L`` must cover
+    the ``init_window`` of an ``initial="ols"`` start, so that ``b0`` uses no future data
+    either.
+
+    Parameters
+    ----------
+    fit : bayes_beta.Fit
+        The fit to evaluate.
+    min_train : int, optional
+        ``L``; default half the observed steps, at least the ``init_window`` of an OLS start
+        (:func:`default_min_train`).
+    method : {"approx", "exact"}, default "approx"
+        PSIS-LFO with refits, or a refit at every step.
+    k_threshold : float, default 0.7
+        The Pareto k above which PSIS-LFO refits (below 0: a refit at every step).
+    refitter : Refitter, optional
+        Reuse a refitter (and its compiled model); else one is built from ``fit.design`` and
+        ``fit.variant`` with ``refit_settings``.
+    callback : callable, optional
+        ``callback(i)`` is called before each (re)fit on :math:`y_{1:i}`.
+    **refit_settings
+        ``draws``, ``tune``, ``chains``, ``seed`` of the refits (default: the fit's chains and
+        draws, as many tuning steps as draws).
+
+    Returns
+    -------
+    arviz_stats.utils.ELPDDataLFO
+        With ``elpd``, ``se``, ``elpd_i`` (pointwise, one per predicted step), ``pareto_k``,
+        ``refits`` and ``n_refits`` (for ``"approx"`` not counting the first fit on
+        :math:`y_{1:L}`).
+
+    Raises
+    ------
+    bayes_beta.ArgumentError
+        ``method`` not one of the choices, or ``k_threshold`` not a number.
+    bayes_beta.DataError
+        ``min_train`` not an integer between the initial-state window and the observed
+        steps - 1.
+
+    See Also
+    --------
+    bayes_beta.evaluate.compare_priors : LFO-CV of several prior variants, side by side.
+
+    Examples
+    --------
+    >>> import bayes_beta as bb
+    >>> df = bb.datasets.load_example()
+    >>> fit = bb.fit(df.iloc[-260:], "Util", ["Mkt-RF"], draws=50, tune=50, chains=1, seed=1)
+    >>> res = bb.lfo_cv(fit, min_train=255)  # PSIS-LFO over the last 5 steps
+    >>> res.elpd_i.shape, res.pareto_k.shape
+    ((5,), (5,))
+
+    Exact LFO refits at every step (here 3, each one reusing the compiled model):
+
+    >>> exact = bb.lfo_cv(fit, min_train=257, method="exact")
+    >>> exact.n_refits, [int(i) for i in exact.refits]
+    (3, [257, 258, 259])
+    >>> bb.lfo_cv(fit, min_train=10)
+    Traceback (most recent call last):
+    ...
+    bayes_beta.errors.DataError: min_train must be an integer between 26 (the initial-state ...
     """
     import arviz_stats
 
@@ -168,8 +380,40 @@ def lfo_cv(
 
 
 def check_min_train(design: Design, min_train) -> int:
-    """``L``, checked: after the initial-state window (which must not see future data) and
-    before the last observed step; the default when ``None``."""
+    """``L`` of LFO-CV, checked.
+
+    ``L`` must lie after the initial-state window of an ``initial="ols"`` or ``"prior"`` start
+    (which must not see future data; 2 otherwise) and before the last observed step.
+
+    Parameters
+    ----------
+    design : bayes_beta.data.Design
+        The fit's design.
+    min_train : int or None
+        ``L``, or ``None`` for :func:`default_min_train`.
+
+    Returns
+    -------
+    int
+        ``L``.
+
+    Raises
+    ------
+    bayes_beta.DataError
+        ``min_train`` not an integer in that range.
+
+    Examples
+    --------
+    >>> import bayes_beta as bb
+    >>> from bayes_beta.evaluate.lfo import check_min_train
+    >>> design = bb.make_design(bb.datasets.load_example().iloc[-260:], "Util", ["Mkt-RF"])
+    >>> check_min_train(design, None), check_min_train(design, 200)
+    (130, 200)
+    >>> check_min_train(design, 260)
+    Traceback (most recent call last):
+    ...
+    bayes_beta.errors.DataError: min_train must be an integer between 26 (...) and 259 ...
+    """
     n_obs = int(design.observed.sum())
     if min_train is None:
         return default_min_train(design, n_obs)
@@ -183,5 +427,31 @@ def check_min_train(design: Design, min_train) -> int:
 
 
 def default_min_train(design: Design, n_obs: int) -> int:
-    """``L`` when none is given: half the observed steps, at least the initial-state window."""
+    """``L`` of LFO-CV when none is given.
+
+    Half the observed steps, at least the initial-state window (``design.init_window``), at
+    most ``n_obs - 1``.
+
+    Parameters
+    ----------
+    design : bayes_beta.data.Design
+        The fit's design.
+    n_obs : int
+        The number of observed steps.
+
+    Returns
+    -------
+    int
+        ``min(max(n_obs // 2, init_window), n_obs - 1)``.
+
+    Examples
+    --------
+    >>> import bayes_beta as bb
+    >>> from bayes_beta.evaluate import default_min_train
+    >>> df = bb.datasets.load_example()
+    >>> default_min_train(bb.make_design(df.iloc[-260:], "Util", ["Mkt-RF"]), 260)
+    130
+    >>> default_min_train(bb.make_design(df.iloc[-40:], "Util", ["Mkt-RF"]), 40)  # the window
+    26
+    """
     return int(min(max(n_obs // 2, design.init_window), n_obs - 1))

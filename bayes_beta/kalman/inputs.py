@@ -44,7 +44,57 @@ def as_float(name: str, x) -> np.ndarray:
 
 
 def check_inputs(y, H, spec: StateSpace, u=None):
-    """Return ``(y (n, m), H (n, m, K), u (n, p) | None, m_was_scalar)`` checked against ``spec``."""
+    """Check the NumPy API's inputs against ``spec`` and bring them to the filter's shapes.
+
+    Runs before any work, so that bad input fails with a message that names what is wrong and
+    the fix rather than deep inside the recursions. Data are copied to float64 (the caller's
+    arrays are never touched); NaN marks a missing observation, ``inf`` is refused.
+
+    Parameters
+    ----------
+    y : array_like, pandas.Series or pandas.DataFrame
+        (n,) or (n, m) observations.
+    H : array_like or pandas.DataFrame
+        (n, K) for ``m = 1``, or (n, m, K).
+    spec : StateSpace
+        The model matrices (:class:`bayes_beta.StateSpace`).
+    u : array_like, optional
+        (n,) or (n, p) control input, required when ``spec.B`` is set (and only then); no NaN.
+
+    Returns
+    -------
+    y : numpy.ndarray
+        (n, m) observations.
+    H : numpy.ndarray
+        (n, m, K) factor values.
+    u : numpy.ndarray or None
+        (n, p) control input, or ``None``.
+    m_was_scalar : bool
+        Whether ``y`` was given as (n,).
+
+    Raises
+    ------
+    bayes_beta.SpecError
+        When ``spec`` is not a :class:`bayes_beta.StateSpace`.
+    bayes_beta.DataError
+        When a value is not numeric or infinite, the shapes of ``y``, ``H`` and ``u`` do not
+        match each other or the spec, there are no rows, ``u`` is given without ``spec.B`` (or
+        the reverse), or ``u`` has NaN.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import bayes_beta as bb
+    >>> from bayes_beta.kalman import check_inputs
+    >>> spec = bb.StateSpace.random_walk(Q=np.diag([1e-4, 1e-5]), R=1e-4)
+    >>> y, H, u, scalar = check_inputs(np.zeros(10), np.ones((10, 2)), spec)
+    >>> y.shape, H.shape, u, scalar
+    ((10, 1), (10, 1, 2), None, True)
+    >>> check_inputs(np.zeros(10), np.ones((10, 3)), spec)
+    Traceback (most recent call last):
+    ...
+    bayes_beta.errors.DataError: H has K = 3 factor columns but the spec has K = 2 states.
+    """
     if not isinstance(spec, StateSpace):
         raise SpecError(f"spec must be a bayes_beta.StateSpace; got {type(spec).__name__}.")
     y, H = as_float("y", y), as_float("H", H)

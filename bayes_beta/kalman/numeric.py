@@ -33,9 +33,48 @@ __all__ = [
 
 
 class FilterResult(NamedTuple):
-    """Filter output as NumPy arrays (``n`` steps, ``K`` states, ``m`` observations).
+    r"""Kalman filter output as NumPy arrays (``n`` steps, ``K`` states, ``m`` observations).
 
-    ``v`` and ``S`` are NaN on unobserved rows; ``K`` has zero columns there.
+    Returned by :func:`bayes_beta.kalman_filter`. ``v`` and ``S`` are NaN on unobserved rows;
+    ``K`` has zero columns there.
+
+    Attributes
+    ----------
+    loglik : float
+        The marginal log-likelihood :math:`\log p(y_{1:n}) = \sum_t l_t`.
+    loglik_t : numpy.ndarray
+        (n,) :math:`l_t = \log p(y_t \mid y_{1:t-1})`, 0 where :math:`y_t` is wholly
+        unobserved.
+    beta_pred : numpy.ndarray
+        (n, K) predicted means :math:`E[\beta_t \mid y_{1:t-1}]`.
+    P_pred : numpy.ndarray
+        (n, K, K) predicted covariances.
+    beta_filt : numpy.ndarray
+        (n, K) filtered means :math:`E[\beta_t \mid y_{1:t}]` (real time: no data after
+        :math:`t`).
+    P_filt : numpy.ndarray
+        (n, K, K) filtered covariances.
+    v : numpy.ndarray
+        (n, m) innovations :math:`v_t = y_t - H_t \beta_{t|t-1} - d`.
+    S : numpy.ndarray
+        (n, m, m) innovation variances :math:`S_t = H_t P_{t|t-1} H_t' + R`.
+    K : numpy.ndarray
+        (n, K, m) Kalman gains :math:`P_{t|t-1} H_t' S_t^{-1}`.
+
+    See Also
+    --------
+    bayes_beta.kalman_filter : Computes it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import bayes_beta as bb
+    >>> spec = bb.StateSpace.random_walk(Q=[[1e-4]], R=1e-2, b0=[1.0])
+    >>> res = bb.kalman_filter([1.1, np.nan, 0.9], [[1.0], [1.0], [1.0]], spec)
+    >>> res.beta_filt.shape, res.P_filt.shape, res.v.shape, res.S.shape, res.K.shape
+    ((3, 1), (3, 1, 1), (3, 1), (3, 1, 1), (3, 1, 1))
+    >>> bool(np.isnan(res.v[1, 0])), float(res.loglik_t[1]), float(res.K[1, 0, 0])
+    (True, 0.0, 0.0)
     """
 
     loglik: float
@@ -50,7 +89,51 @@ class FilterResult(NamedTuple):
 
 
 class SmootherResult(NamedTuple):
-    """Filter and RTS smoother output as NumPy arrays."""
+    r"""Kalman filter and RTS smoother output as NumPy arrays.
+
+    Returned by :func:`bayes_beta.kalman_smoother`: the fields of
+    :class:`bayes_beta.FilterResult` followed by the smoothed moments.
+
+    Attributes
+    ----------
+    loglik : float
+        The marginal log-likelihood :math:`\sum_t l_t`.
+    loglik_t : numpy.ndarray
+        (n,) :math:`l_t = \log p(y_t \mid y_{1:t-1})`.
+    beta_pred : numpy.ndarray
+        (n, K) predicted means :math:`E[\beta_t \mid y_{1:t-1}]`.
+    P_pred : numpy.ndarray
+        (n, K, K) predicted covariances.
+    beta_filt : numpy.ndarray
+        (n, K) filtered means :math:`E[\beta_t \mid y_{1:t}]`.
+    P_filt : numpy.ndarray
+        (n, K, K) filtered covariances.
+    v : numpy.ndarray
+        (n, m) innovations (NaN on unobserved rows).
+    S : numpy.ndarray
+        (n, m, m) innovation variances (NaN on unobserved rows).
+    K : numpy.ndarray
+        (n, K, m) Kalman gains (zero columns on unobserved rows).
+    beta_smooth : numpy.ndarray
+        (n, K) smoothed means :math:`E[\beta_t \mid y_{1:n}]`.
+    P_smooth : numpy.ndarray
+        (n, K, K) smoothed covariances.
+
+    See Also
+    --------
+    bayes_beta.kalman_smoother : Computes it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import bayes_beta as bb
+    >>> spec = bb.StateSpace.random_walk(Q=[[1e-4]], R=1e-2, b0=[1.0])
+    >>> res = bb.kalman_smoother([1.1, 1.0, 0.9], [[1.0], [1.0], [1.0]], spec)
+    >>> res.beta_smooth.shape, res.P_smooth.shape
+    ((3, 1), (3, 1, 1))
+    >>> bool(np.allclose(res.beta_smooth[-1], res.beta_filt[-1]))  # same at the last step
+    True
+    """
 
     loglik: float
     loglik_t: np.ndarray
@@ -67,8 +150,36 @@ class SmootherResult(NamedTuple):
     def to_dataset(self, time=None, factors=None):
         """Exposures as an ``xarray.Dataset`` with dims ``time`` and ``factor``.
 
-        Variables ``filtered_mean``, ``filtered_sd``, ``smoothed_mean``, ``smoothed_sd`` (sd is the
-        square root of the diagonal of ``P_filt`` / ``P_smooth``) and ``loglik_t``.
+        The variables are ``filtered_mean``, ``filtered_sd``, ``smoothed_mean``, ``smoothed_sd``
+        (each sd the square root of the diagonal of ``P_filt`` / ``P_smooth``) and ``loglik_t``;
+        ``attrs["loglik"]`` holds the log-likelihood.
+
+        Parameters
+        ----------
+        time : array_like, optional
+            (n,) time coordinate, e.g. the dates; default ``0 .. n-1``.
+        factors : list of str, optional
+            (K,) factor names; default ``beta_0 .. beta_{K-1}``.
+
+        Returns
+        -------
+        xarray.Dataset
+            The exposures, dims ``(time, factor)``.
+
+        See Also
+        --------
+        bayes_beta.plots.plot_filtered_smoothed : Draws it.
+
+        Examples
+        --------
+        >>> import bayes_beta as bb
+        >>> df = bb.datasets.load_example()
+        >>> spec = bb.StateSpace.random_walk(Q=[[4e-4]], R=2.25e-4, b0=[0.5], P0=[[0.25]])
+        >>> ds = bb.kalman_smoother(df["Util"], df[["Mkt-RF"]], spec).to_dataset(
+        ...     time=df.index, factors=["Mkt-RF"])
+        >>> dict(ds.sizes), list(ds.data_vars)
+        ({'time': 1421, 'factor': 1}, ['filtered_mean', 'filtered_sd', 'smoothed_mean',
+         'smoothed_sd', 'loglik_t'])
         """
         import xarray as xr
 
@@ -96,7 +207,26 @@ class SmootherResult(NamedTuple):
 
 
 class Simulation(NamedTuple):
-    """A simulated exposure path and its observations."""
+    r"""A simulated exposure path and its observations.
+
+    Returned by :func:`bayes_beta.simulate`.
+
+    Attributes
+    ----------
+    beta : numpy.ndarray
+        (n, K) the simulated states :math:`\beta_{1:n}`.
+    y : numpy.ndarray
+        (n,) observations when ``H`` was (n, K), else (n, m).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import bayes_beta as bb
+    >>> spec = bb.StateSpace.random_walk(Q=np.diag([1e-4, 1e-5]), R=1e-4)
+    >>> sim = bb.simulate(spec, np.ones((50, 2)), seed=0)
+    >>> sim.beta.shape, sim.y.shape
+    ((50, 2), (50,))
+    """
 
     beta: np.ndarray  # (n, K)
     y: np.ndarray  # (n,) when H was (n, K), else (n, m)
@@ -173,29 +303,212 @@ def _run(kind: str, y, H, spec: StateSpace, u) -> list:
 
 
 def kalman_filter(y, H, spec: StateSpace, u=None) -> FilterResult:
-    """Kalman filter of ``y`` on ``H`` under ``spec`` (:mod:`bayes_beta.kalman.graph.filter`).
+    r"""Kalman filter of ``y`` on ``H`` under ``spec``.
+
+    Runs the filter's pytensor graph (``bayes_beta.kalman.graph.filter``; compiled once per
+    process and kept in pytensor's on-disk cache between processes). For
+    :math:`t = 1, \dots, n`, starting from :math:`\beta_{0|0} = b_0`, :math:`P_{0|0} = P_0`:
+
+    .. math::
+
+        \beta_{t|t-1} &= T \beta_{t-1|t-1} + B u_t, \qquad
+            P_{t|t-1} = T P_{t-1|t-1} T' + Q, \\
+        v_t &= y_t - H_t \beta_{t|t-1} - d, \qquad S_t = H_t P_{t|t-1} H_t' + R, \qquad
+            K_t = P_{t|t-1} H_t' S_t^{-1}, \\
+        \beta_{t|t} &= \beta_{t|t-1} + K_t v_t, \qquad
+            P_{t|t} = (I - K_t H_t) P_{t|t-1} (I - K_t H_t)' + K_t R K_t', \\
+        l_t &= -\tfrac{1}{2} \left(m_t \log 2\pi + \log |S_t| + v_t' S_t^{-1} v_t\right),
+
+    (the covariance update in Joseph form), with :math:`l_t = \log p(y_t \mid y_{1:t-1})` and
+    :math:`m_t` the number of observed rows. A row of :math:`y_t` is unobserved when it or any
+    entry of its row of :math:`H_t` is NaN; unobserved rows are dropped exactly, and with every
+    row unobserved the update is skipped (:math:`l_t = 0`). Any multivariate :math:`m`,
+    time-varying :math:`H_t` and control input work.
 
     Parameters
     ----------
-    y : (n,) or (n, m) array, Series or DataFrame. NaN marks a missing observation.
-    H : (n, K) or (n, m, K) array, or a DataFrame (n, K) of factor returns.
-    spec : :class:`~bayes_beta.StateSpace`.
-    u : (n, p) control input, required when ``spec.B`` is set.
+    y : array_like, pandas.Series or pandas.DataFrame
+        (n,) for one observation per step (a fund) or (n, m). NaN marks a missing observation.
+    H : array_like or pandas.DataFrame
+        (n, K) for ``m = 1`` (e.g. a DataFrame of factor returns), or (n, m, K).
+    spec : StateSpace
+        The model matrices (:class:`bayes_beta.StateSpace`).
+    u : array_like, optional
+        (n, p) control input, required when ``spec.B`` is set (and only then).
+
+    Returns
+    -------
+    FilterResult
+        Log-likelihood, predicted and filtered moments, innovations and gains.
+
+    Raises
+    ------
+    bayes_beta.DataError
+        When the data are not numeric, hold ``inf``, or their shapes do not match each other or
+        the spec (see :func:`bayes_beta.kalman.check_inputs`).
+    bayes_beta.SpecError
+        When ``spec`` is not a :class:`bayes_beta.StateSpace`.
+    bayes_beta.NumericalError
+        At the first step where an observed innovation variance is not positive (``R = 0`` and
+        an exactly predicted observation) or a mean or covariance leaves floating point range.
+
+    See Also
+    --------
+    bayes_beta.kalman_smoother : Adds the smoothed exposures.
+
+    Examples
+    --------
+    Utilities on the market and the 10-year yield change, random-walk exposures:
+
+    >>> import numpy as np
+    >>> import bayes_beta as bb
+    >>> df = bb.datasets.load_example()
+    >>> spec = bb.StateSpace.random_walk(Q=np.diag([0.02**2, 0.002**2]), R=0.015**2,
+    ...                                  b0=[0.5, -0.01], P0=np.diag([0.25, 0.01]))
+    >>> res = bb.kalman_filter(df["Util"], df[["Mkt-RF", "d10y"]], spec)
+    >>> res.beta_filt.shape, res.P_filt.shape, round(res.loglik, 2)
+    ((1421, 2), (1421, 2, 2), 3844.03)
+    >>> res.beta_filt[-1].round(3).tolist()
+    [0.583, -0.073]
+    >>> bool(np.isclose(res.loglik_t.sum(), res.loglik))
+    True
+
+    An observation that the model predicts exactly cannot be explained:
+
+    >>> exact = bb.StateSpace.random_walk(Q=[[0.0]], R=0.0, P0=[[0.0]])
+    >>> bb.kalman_filter([0.1, 0.2], [[1.0], [1.0]], exact)
+    Traceback (most recent call last):
+    ...
+    bayes_beta.errors.NumericalError: The innovation variance S_t = H_t P_pred H_t' + R is 0 at ...
     """
     return FilterResult(*_run("filter", y, H, spec, u))
 
 
 def kalman_smoother(y, H, spec: StateSpace, u=None) -> SmootherResult:
-    """Kalman filter and smoother (``beta_smooth``, ``P_smooth``) of ``y`` on ``H``
-    (:mod:`bayes_beta.kalman.graph.smoother`); singular ``Q`` and ``P0`` work."""
+    r"""Kalman filter and RTS smoother of ``y`` on ``H`` under ``spec``.
+
+    Runs :func:`bayes_beta.kalman_filter`, then the backward recursions of Durbin & Koopman
+    (2012, sec. 4.4) of the graph ``bayes_beta.kalman.graph.smoother``, from :math:`r_n = 0`,
+    :math:`N_n = 0`, with :math:`L_t = T (I - K_t H_t)`:
+
+    .. math::
+
+        r_{t-1} &= H_t' S_t^{-1} v_t + L_t' r_t, \qquad
+            N_{t-1} = H_t' S_t^{-1} H_t + L_t' N_t L_t, \\
+        \beta_{t|n} &= \beta_{t|t-1} + P_{t|t-1} r_{t-1}, \qquad
+            P_{t|n} = P_{t|t-1} - P_{t|t-1} N_{t-1} P_{t|t-1}.
+
+    :math:`P_{t|t-1}` is never factorised, so a singular :math:`Q` and :math:`P_0` (known static
+    exposures) work.
+
+    Parameters
+    ----------
+    y : array_like, pandas.Series or pandas.DataFrame
+        (n,) or (n, m) observations; NaN marks a missing observation.
+    H : array_like or pandas.DataFrame
+        (n, K) for ``m = 1``, or (n, m, K).
+    spec : StateSpace
+        The model matrices (:class:`bayes_beta.StateSpace`).
+    u : array_like, optional
+        (n, p) control input, required when ``spec.B`` is set (and only then).
+
+    Returns
+    -------
+    SmootherResult
+        The filter's output and the smoothed moments ``beta_smooth``, ``P_smooth``.
+
+    Raises
+    ------
+    bayes_beta.DataError
+        When the data do not match each other or the spec.
+    bayes_beta.SpecError
+        When ``spec`` is not a :class:`bayes_beta.StateSpace`.
+    bayes_beta.NumericalError
+        When the filter fails (see :func:`bayes_beta.kalman_filter`) or the smoothed
+        covariances leave floating point range.
+
+    See Also
+    --------
+    bayes_beta.SmootherResult.to_dataset : The exposures as an ``xarray.Dataset``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import bayes_beta as bb
+    >>> df = bb.datasets.load_example()
+    >>> spec = bb.StateSpace.random_walk(Q=np.diag([0.02**2, 0.002**2]), R=0.015**2,
+    ...                                  b0=[0.5, -0.01], P0=np.diag([0.25, 0.01]))
+    >>> res = bb.kalman_smoother(df["Util"], df[["Mkt-RF", "d10y"]], spec)
+    >>> res.beta_smooth.shape, res.P_smooth.shape
+    ((1421, 2), (1421, 2, 2))
+    >>> bool(np.allclose(res.beta_smooth[-1], res.beta_filt[-1]))  # no later data to use
+    True
+    >>> bool((res.P_smooth[:, 0, 0] <= res.P_filt[:, 0, 0] + 1e-12).all())  # more data, less doubt
+    True
+    """
     return SmootherResult(*_run("smoother", y, H, spec, u))
 
 
 def sample_paths(y, H, spec: StateSpace, draws: int = 1, seed=None, u=None) -> np.ndarray:
-    """Joint draws of the whole exposure path ``beta_{1:n} | y`` under ``spec``.
+    r"""Joint draws of the whole exposure path :math:`\beta_{1:n} \mid y` under ``spec``.
 
-    Durbin-Koopman simulation smoother (:mod:`bayes_beta.kalman.graph.smoother`). The same ``seed``
-    (an int or ``numpy.random.Generator``) gives the same draws. Returns ``(draws, n, K)``.
+    The Durbin-Koopman (2002) simulation smoother (``bayes_beta.kalman.graph.smoother``): draw
+    :math:`\beta^+` and :math:`y^+` from the model, then
+
+    .. math::
+
+        \tilde\beta = \beta^+ + E_0[\beta \mid y - y^+],
+
+    where :math:`E_0` is the smoothed mean of the zero-mean model (:math:`b_0 = 0`, no
+    :math:`B u`, no :math:`d`) with the gains of the real data. It needs only square-root factors
+    of :math:`Q`, :math:`R` and :math:`P_0` (which may be singular). The same ``seed`` gives the
+    same draws.
+
+    Parameters
+    ----------
+    y : array_like, pandas.Series or pandas.DataFrame
+        (n,) or (n, m) observations; NaN marks a missing observation.
+    H : array_like or pandas.DataFrame
+        (n, K) for ``m = 1``, or (n, m, K).
+    spec : StateSpace
+        The model matrices (:class:`bayes_beta.StateSpace`).
+    draws : int, default 1
+        Number of paths (a positive integer).
+    seed : int or numpy.random.Generator, optional
+        Random seed (a non-negative integer) or generator; ``None`` draws fresh entropy.
+    u : array_like, optional
+        (n, p) control input, required when ``spec.B`` is set (and only then).
+
+    Returns
+    -------
+    numpy.ndarray
+        (draws, n, K) paths.
+
+    Raises
+    ------
+    bayes_beta.ArgumentError
+        When ``draws`` is not a positive integer or ``seed`` is invalid.
+    bayes_beta.DataError
+        When the data do not match each other or the spec.
+    bayes_beta.NumericalError
+        When the filter cannot run (see :func:`bayes_beta.kalman_filter`), naming the step.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import bayes_beta as bb
+    >>> df = bb.datasets.load_example()
+    >>> spec = bb.StateSpace.random_walk(Q=np.diag([0.02**2, 0.002**2]), R=0.015**2,
+    ...                                  b0=[0.5, -0.01], P0=np.diag([0.25, 0.01]))
+    >>> y, H = df["Util"], df[["Mkt-RF", "d10y"]]
+    >>> paths = bb.sample_paths(y, H, spec, draws=100, seed=1)
+    >>> paths.shape
+    (100, 1421, 2)
+    >>> bool(np.array_equal(paths, bb.sample_paths(y, H, spec, draws=100, seed=1)))
+    True
+    >>> smooth = bb.kalman_smoother(y, H, spec).beta_smooth
+    >>> bool(np.abs(paths.mean(axis=0) - smooth).max() < 0.1)  # centred on the smoother
+    True
     """
     draws, rng = check_count("draws", draws), check_seed(seed)
     _run("filter", y, H, spec, u)  # refuses what the recursions cannot do, naming the step
@@ -210,10 +523,59 @@ def sample_paths(y, H, spec: StateSpace, draws: int = 1, seed=None, u=None) -> n
 
 
 def simulate(spec: StateSpace, H, seed=None, u=None) -> Simulation:
-    """Simulate ``beta_{1:n}`` and ``y_{1:n}`` from the model (:mod:`bayes_beta.kalman.simulate`).
+    r"""Simulate :math:`\beta_{1:n}` and :math:`y_{1:n}` from the model.
 
-    ``beta_0 ~ N(b0, P0)``, ``beta_t = T beta_(t-1) + B u_t + eta_t``,
-    ``y_t = H_t beta_t + d + eps_t``. Rows of ``H`` with NaN give NaN in ``y``.
+    .. math::
+
+        \beta_0 \sim N(b_0, P_0), \qquad \beta_t = T \beta_{t-1} + B u_t + \eta_t, \qquad
+        y_t = H_t \beta_t + d + \varepsilon_t,
+
+    with :math:`\eta_t \sim N(0, Q)` and :math:`\varepsilon_t \sim N(0, R)`
+    (``bayes_beta.kalman.simulate``). Rows of ``H`` with NaN give NaN in ``y``. The same
+    ``seed`` gives the same simulation.
+
+    Parameters
+    ----------
+    spec : StateSpace
+        The model matrices (:class:`bayes_beta.StateSpace`).
+    H : array_like or pandas.DataFrame
+        (n, K) factor values for ``m = 1``, or (n, m, K).
+    seed : int or numpy.random.Generator, optional
+        Random seed (a non-negative integer) or generator; ``None`` draws fresh entropy.
+    u : array_like, optional
+        (n, p) control input, required when ``spec.B`` is set (and only then).
+
+    Returns
+    -------
+    Simulation
+        The states ``beta`` (n, K) and observations ``y``, (n,) when ``H`` is (n, K) else
+        (n, m).
+
+    Raises
+    ------
+    bayes_beta.ArgumentError
+        When ``seed`` is invalid.
+    bayes_beta.DataError
+        When ``H`` or ``u`` does not match the spec.
+    bayes_beta.SpecError
+        When ``spec`` is not a :class:`bayes_beta.StateSpace`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import bayes_beta as bb
+    >>> df = bb.datasets.load_example()
+    >>> spec = bb.StateSpace.random_walk(Q=np.diag([0.02**2, 0.002**2]), R=0.015**2,
+    ...                                  b0=[0.5, -0.01], P0=np.diag([0.25, 0.01]))
+    >>> H = df[["Mkt-RF", "d10y"]].to_numpy(copy=True)
+    >>> sim = bb.simulate(spec, H, seed=0)
+    >>> sim.beta.shape, sim.y.shape
+    ((1421, 2), (1421,))
+    >>> bool(np.array_equal(sim.y, bb.simulate(spec, H, seed=0).y))
+    True
+    >>> H[5, 0] = np.nan
+    >>> bool(np.isnan(bb.simulate(spec, H, seed=0).y[5]))
+    True
     """
     rng = check_seed(seed)
     H_arr = as_float("H", H)

@@ -21,7 +21,41 @@ def _colors(n: int):
 
 
 def plot_bands_overlay(bands: dict, reference: dict | None = None, title: str = ""):
-    """Exposure bands of every variant overlaid, one panel per factor (band + median line)."""
+    """Exposure bands of every variant overlaid, one panel per factor (band + median line).
+
+    Parameters
+    ----------
+    bands : dict of xarray.Dataset
+        Variant name -> its bands (:meth:`bayes_beta.Fit.bands`: dims ``time`` x ``factor``,
+        variables ``lower``, ``upper``, ``median``), as in :class:`bayes_beta.Comparison`.
+    reference : dict, optional
+        Maps factor -> a constant (e.g. the full-sample OLS beta), drawn dashed.
+    title : str, default ""
+        Title of the first panel.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> import xarray as xr
+    >>> import bayes_beta as bb
+    >>> def band(level, half):
+    ...     mid = np.full((30, 2), level)
+    ...     return xr.Dataset(
+    ...         {"lower": (("time", "factor"), mid - half), "median": (("time", "factor"), mid),
+    ...          "upper": (("time", "factor"), mid + half)},
+    ...         coords={"time": np.arange(30), "factor": ["Mkt-RF", "d10y"]})
+    >>> fig = bb.plots.plot_bands_overlay({"default": band(0.6, 0.1), "tight": band(0.58, 0.05)},
+    ...                                   reference={"Mkt-RF": 0.56}, title="Util")
+    >>> len(fig.axes), [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    (2, ['default', 'tight', 'OLS (full sample)'])
+    >>> plt.close(fig)
+    """
     first = next(iter(bands.values()))
     factors = [str(f) for f in first["factor"].values]
     fig, axes = plt.subplots(len(factors), 1, figsize=(10, 2.8 * len(factors)), sharex=True,
@@ -47,6 +81,38 @@ def plot_noise_forest(noise, prob: float = 0.9):
 
     Posterior: a dot at the mean and a thick line for the interval; prior: a thin grey line
     with a tick at its median. Scale parameters (``sigma_*``) use a log axis.
+
+    Parameters
+    ----------
+    noise : pandas.DataFrame
+        Index (``variant``, ``parameter``); columns ``mean``, ``lower``, ``upper`` (the
+        posterior) and optionally ``prior_lower``, ``prior_median``, ``prior_upper``, as
+        ``noise`` of :class:`bayes_beta.Comparison`.
+    prob : float, default 0.9
+        The probability of the intervals, for the legend.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, one panel per parameter.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> import bayes_beta as bb
+    >>> index = pd.MultiIndex.from_product([["default", "tight"], ["sigma_obs", "phi"]],
+    ...                                    names=["variant", "parameter"])
+    >>> noise = pd.DataFrame({"mean": [0.02, 0.9, 0.021, 0.92],
+    ...                       "lower": [0.018, 0.85, 0.019, 0.88],
+    ...                       "upper": [0.022, 0.95, 0.023, 0.96],
+    ...                       "prior_lower": [0.001, 0.7, 0.001, 0.7],
+    ...                       "prior_median": [0.01, 0.93, 0.01, 0.93],
+    ...                       "prior_upper": [0.04, 0.99, 0.04, 0.99]}, index=index)
+    >>> fig = bb.plots.plot_noise_forest(noise)
+    >>> [(ax.get_title(loc="left"), ax.get_xscale()) for ax in fig.axes]
+    [('sigma_obs', 'log'), ('phi', 'linear')]
+    >>> plt.close(fig)
     """
     params = list(dict.fromkeys(noise.index.get_level_values("parameter")))
     variants = list(dict.fromkeys(noise.index.get_level_values("variant")))
@@ -79,7 +145,31 @@ def plot_noise_forest(noise, prob: float = 0.9):
 def plot_elpd_diff(diff, se, label: str = "elpd difference"):
     """Elpd difference of each variant to the best (0) with +/- 1 and 2 SE error bars.
 
-    ``diff`` and ``se`` are Series indexed by variant.
+    Parameters
+    ----------
+    diff : pandas.Series
+        Elpd difference of each variant to the best, indexed by variant.
+    se : pandas.Series
+        Standard errors of the differences, same index.
+    label : str, default "elpd difference"
+        The x-axis label (followed by the error-bar legend).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import pandas as pd
+    >>> import bayes_beta as bb
+    >>> diff = pd.Series({"default": 0.0, "tight": -3.2, "loose": -1.1})
+    >>> se = pd.Series({"default": 0.0, "tight": 1.5, "loose": 0.8})
+    >>> fig = bb.plots.plot_elpd_diff(diff, se)
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ['default', 'tight', 'loose']
+    >>> plt.close(fig)
     """
     names = list(diff.index)
     fig, ax = plt.subplots(figsize=(7, 0.5 * len(names) + 1.5))

@@ -6,9 +6,42 @@ import matplotlib.pyplot as plt
 
 
 def plot_filtered_smoothed(ds, *, width: float = 2.0, axes=None):
-    """Filtered and smoothed exposures with ``mean +/- width * sd`` bands, one panel per factor.
+    r"""Filtered and smoothed exposures with ``mean +/- width * sd`` bands, one panel per factor.
 
-    ``ds`` is the Dataset of :meth:`bayes_beta.SmootherResult.to_dataset`. Returns the Figure.
+    Each panel shows the filtered (real-time, orange) and smoothed (blue) means with the bands
+    :math:`\text{mean} \pm \text{width} \times \text{sd}`, and a line at zero.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        The Dataset of :meth:`bayes_beta.SmootherResult.to_dataset`: dims ``time`` and
+        ``factor``, variables ``filtered_mean``, ``filtered_sd``, ``smoothed_mean`` and
+        ``smoothed_sd``.
+    width : float, default 2.0
+        Half-width of the bands in sds.
+    axes : sequence of matplotlib.axes.Axes, optional
+        One axis per factor to draw on; default a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (of ``axes`` when given).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> import xarray as xr
+    >>> import bayes_beta as bb
+    >>> dims, n = ("time", "factor"), 30
+    >>> mean, sd = np.full((n, 2), [0.6, -0.02]), np.full((n, 2), 0.05)
+    >>> ds = xr.Dataset({"filtered_mean": (dims, mean), "filtered_sd": (dims, 2 * sd),
+    ...                  "smoothed_mean": (dims, mean), "smoothed_sd": (dims, sd)},
+    ...                 coords={"time": np.arange(n), "factor": ["Mkt-RF", "d10y"]})
+    >>> fig = bb.plots.plot_filtered_smoothed(ds, width=1.0)
+    >>> len(fig.axes), fig.axes[1].get_ylabel()
+    (2, 'beta: d10y')
+    >>> plt.close(fig)
     """
     factors = list(ds["factor"].values)
     if axes is None:
@@ -48,8 +81,44 @@ def _panels(n: int, height: float = 2.8):
 def plot_fan(bands, reference: dict | None = None, title: str = ""):
     """Fan chart: nested exposure bands (widest first) and the median, one panel per factor.
 
-    ``bands`` is a list of Datasets from :meth:`bayes_beta.Fit.bands` (dims time x factor,
-    ``attrs['prob']``); ``reference`` maps factor -> a constant (e.g. the OLS beta) drawn dashed.
+    Parameters
+    ----------
+    bands : list of xarray.Dataset
+        Datasets of :meth:`bayes_beta.Fit.bands` (dims ``time`` x ``factor``; variables
+        ``lower``, ``upper`` and ``median``; ``attrs['prob']`` and ``attrs['kind']``), widest
+        first; the median of the last one is drawn.
+    reference : dict, optional
+        Maps factor -> a constant (e.g. the full-sample OLS beta), drawn dashed.
+    title : str, default ""
+        Title of the first panel.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+
+    See Also
+    --------
+    bayes_beta.plots.plot_bands_overlay : The bands of several prior variants.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> import xarray as xr
+    >>> import bayes_beta as bb
+    >>> mid = np.full((30, 2), [0.6, -0.02])
+    >>> def band(prob, half):
+    ...     return xr.Dataset(
+    ...         {"lower": (("time", "factor"), mid - half), "median": (("time", "factor"), mid),
+    ...          "upper": (("time", "factor"), mid + half)},
+    ...         coords={"time": np.arange(30), "factor": ["Mkt-RF", "d10y"]},
+    ...         attrs={"prob": prob, "kind": "eti"})
+    >>> fig = bb.plots.plot_fan([band(0.9, 0.1), band(0.5, 0.04)],
+    ...                         reference={"Mkt-RF": 0.56}, title="Util")
+    >>> len(fig.axes), fig.axes[0].get_title()
+    (2, 'Util')
+    >>> plt.close(fig)
     """
     factors = [str(f) for f in bands[0]["factor"].values]
     fig, axes = _panels(len(factors))
@@ -78,7 +147,40 @@ def plot_fan(bands, reference: dict | None = None, title: str = ""):
 
 
 def plot_two_bands(filtered, smoothed):
-    """Filtered (real-time) versus smoothed exposure bands, one panel per factor."""
+    """Filtered (real-time) versus smoothed exposure bands, one panel per factor.
+
+    Parameters
+    ----------
+    filtered : xarray.Dataset
+        Bands from the filtered draws (:meth:`bayes_beta.Fit.bands` with
+        ``source="filtered"``): dims ``time`` x ``factor``, variables ``lower``, ``upper``,
+        ``median``, ``attrs['prob']``.
+    smoothed : xarray.Dataset
+        The same from the smoothed draws; its factors name the panels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> import xarray as xr
+    >>> import bayes_beta as bb
+    >>> mid = np.full((30, 2), [0.6, -0.02])
+    >>> def band(half):
+    ...     return xr.Dataset(
+    ...         {"lower": (("time", "factor"), mid - half), "median": (("time", "factor"), mid),
+    ...          "upper": (("time", "factor"), mid + half)},
+    ...         coords={"time": np.arange(30), "factor": ["Mkt-RF", "d10y"]},
+    ...         attrs={"prob": 0.9})
+    >>> fig = bb.plots.plot_two_bands(band(0.2), band(0.1))
+    >>> len(fig.axes)
+    2
+    >>> plt.close(fig)
+    """
     factors = [str(f) for f in smoothed["factor"].values]
     fig, axes = _panels(len(factors))
     t = smoothed["time"].values
@@ -106,8 +208,38 @@ def plot_two_bands(filtered, smoothed):
 def plot_posterior_prior(posterior: dict, prior: dict, labels: dict):
     """Histogram of each noise parameter's posterior draws over its prior draws.
 
-    ``posterior[name]`` and ``prior[name]`` are (draws,) or (draws, k) arrays; ``labels[name]``
-    names the k entries.
+    One panel per parameter entry: the prior in grey (cut at twenty times the largest posterior
+    draw), the posterior in blue.
+
+    Parameters
+    ----------
+    posterior : dict of numpy.ndarray
+        ``posterior[name]``: (draws,) or (draws, k) posterior draws of a parameter.
+    prior : dict of numpy.ndarray
+        ``prior[name]``: (draws,) or (draws, k) prior draws, same names.
+    labels : dict of list of str
+        ``labels[name]`` names the k entries (``[""]`` for a scalar).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, one panel per entry.
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> import bayes_beta as bb
+    >>> rng = np.random.default_rng(0)
+    >>> posterior = {"sigma_state": rng.gamma(20, 0.001, (500, 2)),
+    ...              "sigma_obs": rng.gamma(50, 0.0003, 500)}
+    >>> prior = {"sigma_state": np.abs(rng.normal(0, 0.03, (500, 2))),
+    ...          "sigma_obs": np.abs(rng.normal(0, 0.02, 500))}
+    >>> labels = {"sigma_state": ["Mkt-RF", "d10y"], "sigma_obs": [""]}
+    >>> fig = bb.plots.plot_posterior_prior(posterior, prior, labels)
+    >>> [ax.get_title() for ax in fig.axes]
+    ['sigma_state Mkt-RF', 'sigma_state d10y', 'sigma_obs']
+    >>> plt.close(fig)
     """
     panels = [(n, j) for n in posterior for j in range(len(labels[n]))]
     fig, axes = plt.subplots(1, len(panels), figsize=(3.6 * len(panels), 3.0), squeeze=False)
@@ -127,7 +259,36 @@ def plot_posterior_prior(posterior: dict, prior: dict, labels: dict):
 def plot_volatility(bands, title: str = ""):
     """Nested bands (widest first) of the observation volatility over time, and the median.
 
-    ``bands`` are Datasets of :meth:`bayes_beta.Fit.volatility` (dims ``time``)."""
+    Parameters
+    ----------
+    bands : list of xarray.Dataset
+        Datasets of :meth:`bayes_beta.Fit.volatility` (dim ``time``; variables ``lower``,
+        ``upper``, ``median``; ``attrs['prob']`` and optionally ``attrs['annualized']``), widest
+        first; the median of the last one is drawn.
+    title : str, default ""
+        Title of the panel.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure (one panel).
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> import numpy as np
+    >>> import xarray as xr
+    >>> import bayes_beta as bb
+    >>> vol = 0.15 + 0.05 * np.sin(np.arange(50) / 8)
+    >>> def band(prob, half):
+    ...     return xr.Dataset({"lower": ("time", vol - half), "median": ("time", vol),
+    ...                        "upper": ("time", vol + half)}, coords={"time": np.arange(50)},
+    ...                       attrs={"prob": prob, "annualized": True})
+    >>> fig = bb.plots.plot_volatility([band(0.9, 0.04), band(0.5, 0.02)], title="Util")
+    >>> len(fig.axes), fig.axes[0].get_ylabel()
+    (1, 'volatility (annualised)')
+    >>> plt.close(fig)
+    """
     fig, ax = plt.subplots(1, 1, figsize=(10, 3.0))
     t = bands[0]["time"].values
     for b, a in zip(bands, [0.2 + 0.25 * i for i in range(len(bands))], strict=True):

@@ -46,7 +46,32 @@ LFO_METHODS = ("approx", "exact", "none")
 
 @dataclass(frozen=True)
 class Sampling:
-    """NUTS settings of a spec (``[sampling]``)."""
+    """NUTS settings of a spec (the ``[sampling]`` table of a model file).
+
+    Parameters
+    ----------
+    draws : int, default 1000
+        Posterior draws per chain (positive).
+    tune : int, default 1000
+        Tuning steps per chain (zero or more).
+    chains : int, default 4
+        Number of chains (positive).
+    seed : int, optional
+        Random seed; ``None`` draws one.
+    target_accept : float, optional
+        NUTS's target acceptance rate in (0, 1); ``None`` uses the model's default
+        (:attr:`bayes_beta.ModelOptions.target_accept`).
+
+    See Also
+    --------
+    bayes_beta.ModelSpec : The spec holding these settings (validated there).
+
+    Examples
+    --------
+    >>> from bayes_beta.specs import Sampling
+    >>> Sampling(draws=500, seed=7)
+    Sampling(draws=500, tune=1000, chains=4, seed=7, target_accept=None)
+    """
 
     draws: int = 1000
     tune: int = 1000
@@ -57,7 +82,29 @@ class Sampling:
 
 @dataclass(frozen=True)
 class LfoSettings:
-    """Leave-future-out settings of ``bayes-beta compare`` (``[compare]``)."""
+    r"""Leave-future-out settings of ``bayes-beta compare`` (``[compare]`` of a model file).
+
+    Parameters
+    ----------
+    lfo : {"approx", "exact", "none"}, default "approx"
+        ``"approx"``: PSIS with refits; ``"exact"``: refit at every step; ``"none"``: no
+        leave-future-out comparison.
+    min_train : int, optional
+        :math:`L`, the number of training observations: the first prediction is for observation
+        :math:`L + 1` (at least 2).
+    k_threshold : float, default 0.7
+        Pareto :math:`\hat k` above which ``"approx"`` refits (positive).
+
+    See Also
+    --------
+    bayes_beta.ModelSpec : The spec holding these settings (validated there).
+
+    Examples
+    --------
+    >>> from bayes_beta.specs import LfoSettings
+    >>> LfoSettings(min_train=1040)
+    LfoSettings(lfo='approx', min_train=1040, k_threshold=0.7)
+    """
 
     lfo: str = "approx"  # "approx" (PSIS with refits) | "exact" (refit every step) | "none"
     min_train: int | None = None  # L: the first prediction is for observation L + 1
@@ -66,7 +113,91 @@ class LfoSettings:
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """A validated model spec; build with :func:`load_spec` or directly (keyword arguments)."""
+    r"""A validated model spec; build with :func:`~bayes_beta.load_spec` or directly (keywords).
+
+    One spec names the data, the model and a set of named prior variants; it is frozen and
+    validated on construction (every problem raises :class:`bayes_beta.SpecError` naming the file,
+    the key and the fix). The model is the time-varying regression
+
+    .. math::
+
+        \beta_t = T \beta_{t-1} + \eta_t, \quad \eta_t \sim N(0, Q), \qquad
+        y_t = H_t \beta_t + \varepsilon_t, \quad \varepsilon_t \sim N(0, R),
+
+    with ``target`` as :math:`y_t` and the ``factors`` as the columns of :math:`H_t`. A spec is
+    fitted with :func:`bayes_beta.fit_spec` and its variants compared with
+    :func:`bayes_beta.compare_priors`. The file format is documented in ``models/README.md``.
+
+    Parameters
+    ----------
+    name : str
+        Name of the spec.
+    data : str or DataSources
+        A shipped dataset name, a CSV path (relative to the spec file), or a
+        :class:`~bayes_beta.specs.DataSources` table of sources.
+    target : str
+        The column to explain (``""`` for a many-target spec without a first fund).
+    factors : sequence of str
+        The factor columns (at least one, each once, not the target).
+    frequency : {"weekly", "daily"}, default "weekly"
+        The frequency of the rows.
+    start, end : str, optional
+        First and last date, inclusive.
+    intercept : bool, default False
+        Add an intercept exposure ``"alpha"``.
+    dynamics : {"random_walk", "mean_reverting"}, default "random_walk"
+        The state dynamics.
+    initial : {"ols", "diffuse", "prior"}, default "ols"
+        The initial-state rule (:func:`bayes_beta.make_design`).
+    init_window : int, optional
+        Rows of the OLS start.
+    volatility : {"garch", "constant", "stochastic", "student_t", "known"}, default "garch"
+        The observation-noise model (:class:`bayes_beta.ModelOptions`).
+    variance_multiplier : str, optional
+        The column of variance multipliers, needed by, and only by, ``volatility="known"``; the
+        data must then come from one table.
+    targets : sequence of str or "all", default ()
+        Many funds (``bayes-beta fit-many``): their names, or ``"all"`` for every column of the
+        returns source except the factors, ``RF`` and the variance multiplier.
+    pooling : {"none", "partial"}, default "none"
+        Many funds: independent fits, or one joint fit with population hyperpriors.
+    sampling : Sampling, default Sampling()
+        NUTS settings.
+    compare : LfoSettings, default LfoSettings()
+        Leave-future-out settings.
+    priors : sequence of PriorVariant, default all of ``PRIOR_VARIANTS``
+        The prior variants, with distinct names; a per-factor ``state`` scale needs one number
+        per exposure (alpha first).
+    description : str, default ""
+        A one-line description.
+    path : pathlib.Path, optional
+        The spec file; relative CSV paths are resolved from its folder.
+
+    Raises
+    ------
+    bayes_beta.SpecError
+        For any invalid field (unknown choices, repeated or missing factors, a target among the
+        factors, bad dates, sampling or comparison settings, priors, or data sources).
+
+    See Also
+    --------
+    bayes_beta.load_spec : Reads a spec from a TOML file.
+
+    Examples
+    --------
+    >>> import bayes_beta as bb
+    >>> spec = bb.ModelSpec(name="utilities", data="example", target="Util",
+    ...                     factors=["Mkt-RF", "d10y"])
+    >>> spec.factors, spec.volatility, spec.variant_names
+    (('Mkt-RF', 'd10y'), 'garch', ['default', 'tight', 'loose', 'correlated'])
+    >>> spec.load_data().shape
+    (1421, 3)
+    >>> bb.ModelSpec(name="u", data="example", target="Util", factors=["Mkt-RF"],
+    ...              frequency="monthly")
+    Traceback (most recent call last):
+    ...
+    bayes_beta.errors.SpecError: <spec>: frequency: 'monthly' is not supported. Fix: use one of ...
+    """
 
     name: str
     data: str | DataSources
@@ -102,10 +233,52 @@ class ModelSpec:
     # ------------------------------------------------------------------ public
     @property
     def variant_names(self) -> list[str]:
+        """Names of the spec's prior variants, in order.
+
+        Returns
+        -------
+        list of str
+            The names.
+
+        Examples
+        --------
+        >>> import bayes_beta as bb
+        >>> spec = bb.ModelSpec(name="u", data="example", target="Util", factors=["Mkt-RF"],
+        ...                     priors=[bb.PRIOR_VARIANTS["tight"]])
+        >>> spec.variant_names
+        ['tight']
+        """
         return [v.name for v in self.priors]
 
     def variant(self, name: str | None = None) -> PriorVariant:
-        """The prior variant ``name`` (the first one when ``None``)."""
+        """The prior variant ``name`` (the first one when ``None``).
+
+        Parameters
+        ----------
+        name : str, optional
+            Name of a variant of the spec.
+
+        Returns
+        -------
+        PriorVariant
+            The variant.
+
+        Raises
+        ------
+        bayes_beta.SpecError
+            When the spec has no variant of that name (with a did-you-mean).
+
+        Examples
+        --------
+        >>> import bayes_beta as bb
+        >>> spec = bb.ModelSpec(name="u", data="example", target="Util", factors=["Mkt-RF"])
+        >>> spec.variant().name, spec.variant("tight").state.scale
+        ('default', 0.025)
+        >>> spec.variant("tigt")
+        Traceback (most recent call last):
+        ...
+        bayes_beta.errors.SpecError: <spec>: priors.tigt: no variant 'tigt' in this spec; ...
+        """
         if name is None:
             return self.priors[0]
         for v in self.priors:
@@ -115,29 +288,138 @@ class ModelSpec:
               hint(name, self.variant_names))
 
     def with_(self, **changes) -> ModelSpec:
-        """A validated copy with some fields changed (e.g. ``start="2010"``)."""
+        """A validated copy with some fields changed (e.g. ``start="2010"``).
+
+        Parameters
+        ----------
+        **changes
+            New values of any fields.
+
+        Returns
+        -------
+        ModelSpec
+            The new spec (this one is unchanged).
+
+        Raises
+        ------
+        bayes_beta.SpecError
+            When the changed spec is invalid.
+
+        Examples
+        --------
+        >>> import bayes_beta as bb
+        >>> spec = bb.ModelSpec(name="u", data="example", target="Util", factors=["Mkt-RF"])
+        >>> spec.with_(start="2010").load_data().shape
+        (377, 2)
+        """
         return dataclasses.replace(self, **changes)
 
     def model_kwargs(self) -> dict:
-        """Keyword arguments of :func:`bayes_beta.fit` that describe the model."""
+        """Keyword arguments of :func:`bayes_beta.fit` that describe the model.
+
+        Returns
+        -------
+        dict
+            ``intercept``, ``dynamics``, ``initial``, ``init_window``, ``volatility`` and
+            ``variance_multiplier``.
+
+        Examples
+        --------
+        >>> import bayes_beta as bb
+        >>> spec = bb.ModelSpec(name="u", data="example", target="Util", factors=["Mkt-RF"])
+        >>> spec.model_kwargs()
+        {'intercept': False, 'dynamics': 'random_walk', 'initial': 'ols', 'init_window': None,
+         'volatility': 'garch', 'variance_multiplier': None}
+        """
         return {"intercept": self.intercept, "dynamics": self.dynamics,
                 "initial": self.initial, "init_window": self.init_window,
                 "volatility": self.volatility, "variance_multiplier": self.variance_multiplier}
 
     def design_kwargs(self) -> dict:
-        """Keyword arguments of :func:`bayes_beta.make_design` (the model's data settings)."""
+        """Keyword arguments of :func:`bayes_beta.make_design` (the model's data settings).
+
+        Returns
+        -------
+        dict
+            ``intercept``, ``initial``, ``init_window`` and ``multiplier``.
+
+        Examples
+        --------
+        >>> import bayes_beta as bb
+        >>> spec = bb.ModelSpec(name="u", data="example", target="Util", factors=["Mkt-RF"])
+        >>> design = bb.make_design(spec.load_data(), spec.target, spec.factors,
+        ...                         **spec.design_kwargs())
+        >>> design.factors
+        ('Mkt-RF',)
+        """
         return {"intercept": self.intercept, "initial": self.initial,
                 "init_window": self.init_window, "multiplier": self.variance_multiplier}
 
     def options(self) -> ModelOptions:
-        """The model options (dynamics, volatility) of the spec."""
+        """The model options (dynamics, volatility) of the spec.
+
+        Returns
+        -------
+        ModelOptions
+            Options with the spec's ``dynamics`` and ``volatility``.
+
+        Examples
+        --------
+        >>> import bayes_beta as bb
+        >>> spec = bb.ModelSpec(name="u", data="example", target="Util", factors=["Mkt-RF"],
+        ...                     volatility="constant")
+        >>> spec.options()
+        ModelOptions(dynamics='random_walk', likelihood='fused', volatility='constant')
+        """
         return ModelOptions(dynamics=self.dynamics, volatility=self.volatility)
 
     def sampling_kwargs(self) -> dict:
+        """The NUTS settings of the spec as keyword arguments.
+
+        Returns
+        -------
+        dict
+            ``draws``, ``tune``, ``chains``, ``seed`` and ``target_accept``.
+
+        Examples
+        --------
+        >>> import bayes_beta as bb
+        >>> from bayes_beta.specs import Sampling
+        >>> spec = bb.ModelSpec(name="u", data="example", target="Util", factors=["Mkt-RF"],
+        ...                     sampling=Sampling(draws=200, chains=2, seed=1))
+        >>> spec.sampling_kwargs()
+        {'draws': 200, 'tune': 1000, 'chains': 2, 'seed': 1, 'target_accept': None}
+        """
         return dataclasses.asdict(self.sampling)
 
     def load_data(self) -> pd.DataFrame:
-        """The frame with the target and factor columns, at the spec's frequency and dates."""
+        """The frame with the target and factor columns, at the spec's frequency and dates.
+
+        A shipped dataset or CSV is read as is (a daily CSV is compounded to weeks when the spec is
+        weekly); a table of sources is read daily, joined on shared dates and compounded to weeks
+        (:class:`bayes_beta.specs.DataSources`). Rows missing the target or a factor are dropped; a
+        variance-multiplier column is kept.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The target, the factors (and the variance multiplier), indexed by date.
+
+        Raises
+        ------
+        bayes_beta.SpecError
+            For a many-target spec without a single target, or any problem with the data (the
+            message names the spec file and the ``data`` key).
+
+        Examples
+        --------
+        >>> import bayes_beta as bb
+        >>> spec = bb.ModelSpec(name="u", data="example", target="Util", factors=["Mkt-RF", "d10y"],
+        ...                     start="2010")
+        >>> df = spec.load_data()
+        >>> df.shape, list(df.columns)
+        ((377, 3), ['Util', 'Mkt-RF', 'd10y'])
+        """
         if not self.target:
             fail(self.path, "target", "this spec names many targets (targets = ...), not one.",
                  "run `bayes-beta fit-many`, or give target = \"<column>\".")
@@ -150,8 +432,33 @@ class ModelSpec:
         return frame
 
     def target_names(self) -> list[str]:
-        """The funds of a many-target spec (``targets``; ``"all"`` reads the returns source's
-        columns, less the factors, ``RF`` and any variance multiplier)."""
+        """The funds of a many-target spec.
+
+        ``targets`` when given as names; ``"all"`` reads the returns source's columns, less the
+        factors, ``RF`` and any variance multiplier; a single-target spec gives ``[target]``.
+
+        Returns
+        -------
+        list of str
+            The target column names.
+
+        Raises
+        ------
+        bayes_beta.SpecError
+            When the returns source cannot be read.
+
+        Examples
+        --------
+        >>> import bayes_beta as bb
+        >>> spec = bb.ModelSpec(name="u", data="example", target="Util",
+        ...                     factors=["Mkt-RF", "d10y"])
+        >>> spec.target_names()
+        ['Util']
+        >>> spec.with_(target="", targets=["Util", "Banks"]).target_names()
+        ['Util', 'Banks']
+        >>> spec.with_(target="", targets="all").target_names()  # all but factors and RF
+        ['Util']
+        """
         if not self.targets:
             return [self.target]
         if self.targets != "all":
@@ -162,9 +469,34 @@ class ModelSpec:
             fail(self.path, "targets", str(err))
 
     def load_universe(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        """``(returns, factors)`` of every target: each fund's column is assembled exactly as
-        ``load_data`` would assemble it alone (NaN where it has no data); the factors are the
-        union over the funds' dates."""
+        """``(returns, factors)`` of every target, for many-fund fits.
+
+        Each fund's column is assembled exactly as :meth:`load_data` would assemble it alone (NaN
+        where it has no data); the factors are the union over the funds' dates.
+
+        Returns
+        -------
+        returns : pandas.DataFrame
+            One column per target (:meth:`target_names`).
+        factors : pandas.DataFrame
+            The factor columns on the union of the funds' dates.
+
+        Raises
+        ------
+        bayes_beta.SpecError
+            For any problem with the data.
+
+        Examples
+        --------
+        >>> import bayes_beta as bb
+        >>> from bayes_beta.specs import DataSources
+        >>> spec = bb.ModelSpec(name="funds", target="", targets=["Util", "Banks"],
+        ...                     data=DataSources(returns="industries", yields="treasury_yields"),
+        ...                     factors=["Mkt-RF", "d10y"], start="2015")
+        >>> returns, factors = spec.load_universe()
+        >>> list(returns.columns), list(factors.columns), len(returns) == len(factors)
+        (['Util', 'Banks'], ['Mkt-RF', 'd10y'], True)
+        """
         returns, factors = {}, []
         for name in self.target_names():
             frame = dataclasses.replace(self, target=name, targets=()).load_data()

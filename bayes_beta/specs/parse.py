@@ -172,7 +172,49 @@ def _targets(path, value):
 
 
 def spec_from_dict(d: dict, path=None) -> ModelSpec:
-    """Build a :class:`ModelSpec` from a parsed TOML document (``path`` for messages)."""
+    """Build a :class:`~bayes_beta.ModelSpec` from a parsed TOML document.
+
+    Every key is type-checked, unknown keys get a did-you-mean, and each problem raises
+    :class:`bayes_beta.SpecError` as ``<file>: <key>: <problem> Fix: <fix>``. Each
+    ``[priors.<name>]`` table starts from a built-in variant (``base``, default ``"default"``)
+    and changes the keys it gives; without ``priors`` the spec has every built-in variant.
+
+    Parameters
+    ----------
+    d : dict
+        The document, as ``tomllib.load`` returns it; ``name``, ``data``, ``target`` (or
+        ``targets``) and ``factors`` are required.
+    path : pathlib.Path, optional
+        The file it came from, named in messages and used to resolve relative CSV paths.
+
+    Returns
+    -------
+    ModelSpec
+        The validated spec.
+
+    Raises
+    ------
+    bayes_beta.SpecError
+        For a missing or unknown key, a value of the wrong type, or an invalid spec.
+
+    See Also
+    --------
+    bayes_beta.load_spec : Reads the document from a file.
+
+    Examples
+    --------
+    >>> from bayes_beta.specs import spec_from_dict
+    >>> doc = {"name": "utilities", "data": "example", "target": "Util",
+    ...        "factors": ["Mkt-RF", "d10y"],
+    ...        "priors": {"slow": {"base": "tight", "obs": {"scale": 0.5}}}}
+    >>> spec = spec_from_dict(doc)
+    >>> spec.variant_names, spec.variant("slow").state.scale, spec.variant("slow").obs.scale
+    (['slow'], 0.025, 0.5)
+    >>> spec_from_dict({"name": "u", "data": "example", "target": "Util", "factor": ["Mkt-RF"]})
+    Traceback (most recent call last):
+    ...
+    bayes_beta.errors.SpecError: <spec>: factor: unknown key; did you mean 'factors'?
+    """
     _unknown(path, d, TOP_KEYS, "")
     targets = _targets(path, d.get("targets"))
     for key in ("name", "data", "target", "factors"):
@@ -214,7 +256,63 @@ def spec_from_dict(d: dict, path=None) -> ModelSpec:
 
 
 def load_spec(path) -> ModelSpec:
-    """Read and validate a TOML model spec (see ``models/README.md``)."""
+    r"""Read and validate a TOML model spec (the format is documented in ``models/README.md``).
+
+    In short::
+
+        name = "utilities_rates"
+        data = "example"                # a shipped dataset, a CSV path, or a table of sources
+        frequency = "weekly"            # "daily" | "weekly"
+        start = "1990-01-01"            # optional, inclusive
+        target = "Util"
+        factors = ["Mkt-RF", "d10y"]
+        volatility = "garch"            # optional: "garch" (default), "constant", "stochastic",
+                                        # "student_t", or "known" with variance_multiplier = "<col>"
+        pooling = "none"                # many funds: "none" or "partial" (bayes-beta fit-many)
+        [sampling]                      # draws, tune, chains, seed, target_accept
+        [compare]                       # lfo ("approx" | "exact"), min_train, k_threshold
+        [priors.default]                # any number of [priors.<name>] tables
+        base = "default"                # optional: start from a built-in variant
+        state = { family = "halfnormal", scale = 0.25 }
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The TOML file.
+
+    Returns
+    -------
+    ModelSpec
+        The validated spec, with ``path`` the resolved file path (relative CSV paths are read
+        from its folder).
+
+    Raises
+    ------
+    bayes_beta.SpecError
+        When the file does not exist, is not valid TOML, or holds an invalid spec (the message
+        reads ``<file>: <key>: <problem> Fix: <fix>``).
+
+    See Also
+    --------
+    bayes_beta.specs.spec_from_dict : The same from a parsed document.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import bayes_beta as bb
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp) / "utilities.toml"
+    ...     _ = path.write_text('name = "utilities"\ndata = "example"\ntarget = "Util"\n'
+    ...                         'factors = ["Mkt-RF", "d10y"]\n[sampling]\ndraws = 500\n')
+    ...     spec = bb.load_spec(path)
+    >>> spec.name, spec.factors, spec.sampling.draws
+    ('utilities', ('Mkt-RF', 'd10y'), 500)
+    >>> bb.load_spec("no_such_spec.toml")
+    Traceback (most recent call last):
+    ...
+    bayes_beta.errors.SpecError: no_such_spec.toml: no such file. Fix: check the path ...
+    """
     path = Path(path)
     if not path.is_file():
         fail(path, "", "no such file.", "check the path (relative to the current folder).")

@@ -35,12 +35,67 @@ __all__ = ["FAMILIES", "PRIOR_VARIANTS", "NoisePrior", "PoolingPrior", "PriorVar
 
 #: Groups of pooled parameters (:class:`PoolingPrior`).
 POOLED_GROUPS = ("drift", "obs", "persistence", "share")
+#: Families of :class:`NoisePrior`.
 FAMILIES = ("halfnormal", "halfstudentt", "exponential", "lognormal", "inversegamma")
 
 
 @dataclass(frozen=True)
 class NoisePrior:
-    """Prior on a positive noise scale (a standard deviation), relative to a data unit."""
+    r"""Prior on a positive noise scale (a standard deviation), relative to a data unit.
+
+    Scales are relative to the data, so returns in percent or in decimals give the same
+    exposures: the observation-noise sd :math:`\sqrt{R}` has unit ``sd(y)``; the state-noise sd
+    of factor :math:`k`, :math:`\sqrt{Q_{kk}}` per step, has unit
+    :math:`u_k = \mathrm{sd}(y) / \mathrm{sd}(H_k) / \sqrt{\text{steps per year}}` (an intercept
+    column uses ``sd(y)``). A state ``scale`` of 0.25 thus says "the exposure typically drifts by
+    about a quarter of ``sd(y)/sd(H_k)`` per year" whatever the frequency.
+
+    With :math:`s` = ``scale`` times the unit, the families are:
+
+    - ``"halfnormal"``: :math:`\mathrm{sd} \sim \mathrm{HalfNormal}(\sigma = s)`;
+    - ``"halfstudentt"``: :math:`\mathrm{sd} \sim \mathrm{HalfStudentT}(\nu, \sigma = s)`, a heavy
+      tail that allows fast drift;
+    - ``"exponential"``: :math:`\mathrm{sd} \sim \mathrm{Exponential}(\text{scale} = s)`;
+    - ``"lognormal"``: :math:`\mathrm{sd} \sim \mathrm{LogNormal}(\mu = \log s, \sigma)` with
+      :math:`\sigma` = ``log_sd``;
+    - ``"inversegamma"``: :math:`\text{variance} \sim \mathrm{InverseGamma}(\alpha,
+      \beta = (\alpha - 1) s^2)` (mean :math:`s^2`), :math:`\mathrm{sd} = \sqrt{\text{variance}}`.
+
+    Parameters
+    ----------
+    family : str, default "halfnormal"
+        One of ``FAMILIES``: ``"halfnormal"``, ``"halfstudentt"``, ``"exponential"``,
+        ``"lognormal"``, ``"inversegamma"``.
+    scale : float or tuple of float, default 1.0
+        Scale relative to the data unit: one number, or one per factor (a list is stored as a
+        tuple).
+    nu : float, default 3.0
+        Degrees of freedom of ``"halfstudentt"``.
+    log_sd : float, default 1.0
+        Sd of :math:`\log(\mathrm{sd})` of ``"lognormal"``.
+    alpha : float, default 3.0
+        Shape of ``"inversegamma"`` (on the variance); must exceed 1 (a finite mean).
+
+    Raises
+    ------
+    bayes_beta.SpecError
+        For an unknown family, a ``scale``, ``nu`` or ``log_sd`` that is not positive and finite,
+        or ``alpha <= 1`` with ``"inversegamma"``.
+
+    See Also
+    --------
+    bayes_beta.PriorVariant : A named set of noise priors.
+
+    Examples
+    --------
+    >>> import bayes_beta as bb
+    >>> bb.NoisePrior("halfstudentt", [0.1, 0.2])
+    NoisePrior(family='halfstudentt', scale=(0.1, 0.2), nu=3.0, log_sd=1.0, alpha=3.0)
+    >>> bb.NoisePrior("gamma")
+    Traceback (most recent call last):
+    ...
+    bayes_beta.errors.SpecError: Unknown prior family 'gamma'; choose one of ('halfnormal', ...
+    """
 
     family: str = "halfnormal"
     scale: float | tuple[float, ...] = 1.0  # one number, or one per factor
@@ -63,18 +118,59 @@ class NoisePrior:
 
 @dataclass(frozen=True)
 class VolatilityPrior:
-    """Priors of the moving-volatility models (``volatility`` other than ``"constant"``).
+    r"""Priors of the moving-volatility models (``volatility`` other than ``"constant"``).
 
-    - ``"stochastic"``: ``log R_t = 2 log(level sd(y)) + l + x_t``, ``l ~ N(0, level_sd)``,
-      ``x`` a stationary AR(1) whose half-life in years is ``~ LogNormal(log(half_life),
-      half_life_sd)`` (persistence per step ``2^(-1 / (half-life x steps per year))``, so the
-      prior means the same for daily, weekly or monthly data and keeps away from a unit root)
-      and whose shock sd is ``~ HalfNormal(vol_of_vol)`` per square-root year (divided by
-      ``sqrt(steps per year)`` per step). The half-life prior (median 0.5 years, 95% within
-      0.19-1.3 years) spans the persistence of equity volatility at daily to monthly steps;
-    - ``"garch"``: the long-run sd takes the variant's ``obs`` prior; ``alpha + gamma ~
-      Beta(*persistence)``, ``alpha / (alpha + gamma) ~ Beta(*garch_share)``;
-    - ``"student_t"``: ``nu - 2 ~ Gamma(*nu)`` (shape, rate: mean 22 by default).
+    - ``"stochastic"``: :math:`\log R_t = 2 \log(L \, \mathrm{sd}(y)) + l + x_t` with
+      :math:`L` = ``level`` and :math:`l \sim N(0, s_l)`, :math:`s_l` = ``level_sd``;
+      :math:`x` is a stationary AR(1) whose half-life in years is
+      :math:`\sim \mathrm{LogNormal}(\log h, s_h)`, :math:`h` = ``half_life``, :math:`s_h` =
+      ``half_life_sd`` (persistence per step :math:`2^{-1 / (h \times \text{steps per
+      year})}`, so the prior means the same for daily, weekly or monthly data and keeps away
+      from a unit root) and whose shock sd is :math:`\sim \mathrm{HalfNormal}(v)`,
+      :math:`v` = ``vol_of_vol``, per square-root year (divided by
+      :math:`\sqrt{\text{steps per year}}` per step). The half-life prior (median 0.5 years,
+      95% within 0.19-1.3 years) spans the persistence of equity volatility at daily to
+      monthly steps;
+    - ``"garch"``: the long-run sd takes the variant's ``obs`` prior;
+      :math:`\alpha + \gamma \sim \mathrm{Beta}(a_p, b_p)` with ``persistence`` =
+      :math:`(a_p, b_p)`, and :math:`\alpha / (\alpha + \gamma) \sim \mathrm{Beta}(a_s, b_s)`
+      with ``garch_share`` = :math:`(a_s, b_s)`;
+    - ``"student_t"``: :math:`\nu - 2 \sim \mathrm{Gamma}(a, b)` with ``nu`` = :math:`(a, b)`
+      (shape, rate: mean 22 by default).
+
+    Parameters
+    ----------
+    level : float, default 0.7
+        Prior median of the volatility level, in units of ``sd(y)`` (``"stochastic"``).
+    level_sd : float, default 1.0
+        Sd of the log-level offset :math:`l` (``"stochastic"``).
+    half_life : float, default 0.5
+        Prior median of the AR(1) half-life, in years (``"stochastic"``).
+    half_life_sd : float, default 0.5
+        Sd of the log half-life (``"stochastic"``).
+    persistence : tuple of float, default (20.0, 1.5)
+        Beta parameters of :math:`\alpha + \gamma` (``"garch"``).
+    vol_of_vol : float, default 1.0
+        HalfNormal scale of the log-volatility shock sd per square-root year (``"stochastic"``).
+    garch_share : tuple of float, default (2.0, 8.0)
+        Beta parameters of :math:`\alpha / (\alpha + \gamma)` (``"garch"``).
+    nu : tuple of float, default (2.0, 0.1)
+        Gamma shape and rate of :math:`\nu - 2` (``"student_t"``).
+
+    Raises
+    ------
+    bayes_beta.SpecError
+        When a pair is not two positive numbers or a number is not positive and finite.
+
+    Examples
+    --------
+    >>> import bayes_beta as bb
+    >>> bb.VolatilityPrior(persistence=[10, 1]).persistence
+    (10.0, 1.0)
+    >>> bb.VolatilityPrior(nu=(1,))
+    Traceback (most recent call last):
+    ...
+    bayes_beta.errors.SpecError: VolatilityPrior.nu must be two positive numbers; got (1,).
     """
 
     level: float = 0.7
@@ -101,24 +197,68 @@ class VolatilityPrior:
 
 @dataclass(frozen=True)
 class PoolingPrior:
-    """Hyperpriors of partial pooling across funds (``pooling="partial"``), non-centred.
+    r"""Hyperpriors of partial pooling across funds (``pooling="partial"``), non-centred.
 
     Each fund's noise scales are log-normal around a population median, on the same unit-free
-    scales as the independent priors (``u`` the data units of the module docstring)::
+    scales as the independent priors (:math:`u_k` the data units of
+    :class:`bayes_beta.NoisePrior`):
 
-        sigma_state[f, k] = u_k[f] exp(drift_mu_k + drift_tau_k z[f, k])
-        sigma_obs[f]      = sd(y_f) exp(obs_mu + obs_tau z_obs[f])
-        drift_mu_k ~ N(log drift, drift_sd)     drift_tau_k ~ HalfNormal(drift_spread)
-        obs_mu     ~ N(log obs, obs_sd)         obs_tau     ~ HalfNormal(obs_spread)
-        z, z_obs ~ N(0, 1)
+    .. math::
 
-    so ``exp(drift_mu_k)`` is the population's median yearly drift of exposure ``k`` in units
-    of ``sd(y)/sd(H_k)`` and ``drift_tau_k`` how much funds differ (a ratio of ``exp(tau)``
-    per population sd). The defaults centre both at the median of the default variant's
+        \sigma_{\mathrm{state}}[f, k] &= u_k[f] \exp(\mu^{\mathrm{drift}}_k
+            + \tau^{\mathrm{drift}}_k z[f, k]), \\
+        \sigma_{\mathrm{obs}}[f] &= \mathrm{sd}(y_f) \exp(\mu^{\mathrm{obs}}
+            + \tau^{\mathrm{obs}} z_{\mathrm{obs}}[f]), \\
+        \mu^{\mathrm{drift}}_k &\sim N(\log d, s_d), \qquad
+            \tau^{\mathrm{drift}}_k \sim \mathrm{HalfNormal}(w_d), \\
+        \mu^{\mathrm{obs}} &\sim N(\log o, s_o), \qquad
+            \tau^{\mathrm{obs}} \sim \mathrm{HalfNormal}(w_o), \\
+        z, z_{\mathrm{obs}} &\sim N(0, 1),
+
+    with :math:`(d, s_d, w_d)` = ``(drift, drift_sd, drift_spread)`` and :math:`(o, s_o, w_o)` =
+    ``(obs, obs_sd, obs_spread)``, so :math:`\exp(\mu^{\mathrm{drift}}_k)` is the population's
+    median yearly drift of exposure :math:`k` in units of ``sd(y)/sd(H_k)`` and
+    :math:`\tau^{\mathrm{drift}}_k` how much funds differ (a ratio of :math:`\exp(\tau)` per
+    population sd). The defaults centre both at the median of the default variant's
     HalfNormal priors (0.17 and 0.67). With GARCH, each fund's persistence and the share of
-    ``alpha`` in it are logit-normal around population values:
-    ``logit p[f] = persistence_mu + persistence_tau z_p[f]`` (prior means at those of the
-    Beta priors of :class:`VolatilityPrior`, 0.93 and 0.2).
+    :math:`\alpha` in it are logit-normal around population values:
+    :math:`\mathrm{logit}\, p[f] = \mu^{\mathrm{persistence}} + \tau^{\mathrm{persistence}}
+    z_p[f]` (prior means at those of the Beta priors of :class:`bayes_beta.VolatilityPrior`,
+    0.93 and 0.2).
+
+    Parameters
+    ----------
+    drift, drift_sd, drift_spread : float, default 0.17, 1.0, 1.0
+        Population median of the yearly drift (in units of ``sd(y)/sd(H_k)``), the sd of its
+        log, and the HalfNormal scale of the funds' spread around it.
+    obs, obs_sd, obs_spread : float, default 0.67, 1.0, 0.5
+        The same for the observation-noise sd (in units of ``sd(y)``).
+    persistence, persistence_sd, persistence_spread : float, default 0.93, 1.0, 0.5
+        Population GARCH persistence (a probability), the sd of its logit, and the funds'
+        spread.
+    share, share_sd, share_spread : float, default 0.2, 1.0, 0.5
+        Population share of :math:`\alpha` in the GARCH persistence (a probability), the sd of
+        its logit, and the funds' spread.
+    centred : tuple of str, default ("obs",)
+        Groups (from ``"drift"``, ``"obs"``, ``"persistence"``, ``"share"``) parametrised
+        centred instead of non-centred.
+
+    Raises
+    ------
+    bayes_beta.SpecError
+        When a number is not positive and finite, ``persistence`` or ``share`` is not below 1,
+        or ``centred`` names an unknown group.
+
+    Examples
+    --------
+    >>> import bayes_beta as bb
+    >>> prior = bb.PoolingPrior(centred=["obs", "drift"])
+    >>> prior.centred, prior.drift
+    (('obs', 'drift'), 0.17)
+    >>> bb.PoolingPrior(share=1.5)
+    Traceback (most recent call last):
+    ...
+    bayes_beta.errors.SpecError: PoolingPrior.share is a probability (between 0 and 1); got 1.5.
     """
 
     drift: float = 0.17
@@ -154,13 +294,50 @@ class PoolingPrior:
 
 @dataclass(frozen=True)
 class PriorVariant:
-    """A named set of priors on the noise: ``sqrt(diag Q)`` (state), ``sqrt(R)`` (obs).
+    r"""A named set of priors on the noise: ``sqrt(diag Q)`` (state) and ``sqrt(R)`` (obs).
 
-    ``correlated=True`` gives a full ``Q = L L'`` with an LKJ(eta) prior on its correlations and
-    ``state`` as the prior on its sds. ``phi_alpha, phi_beta``: Beta prior on the persistence
-    ``phi`` of mean-reverting dynamics (used only with ``dynamics="mean_reverting"``).
-    ``volatility``: the priors of the moving-volatility models; ``pooling``: the hyperpriors
-    of partial pooling across funds.
+    Variants are pure data (the PyMC variables are made by the Bayesian layer) and compose:
+    ``bb.specs.get_variant("tight").with_(...)``. The built-ins are in ``PRIOR_VARIANTS``:
+    ``"default"`` (weakly informative), ``"tight"`` (near-static exposures), ``"loose"``
+    (heavy-tailed) and ``"correlated"`` (a full :math:`Q`).
+
+    Parameters
+    ----------
+    name : str
+        Non-empty name of the variant.
+    state : NoisePrior, default NoisePrior("halfnormal", 0.25)
+        Prior on the state-noise sds :math:`\sqrt{Q_{kk}}`.
+    obs : NoisePrior, default NoisePrior("halfnormal", 1.0)
+        Prior on the observation-noise sd :math:`\sqrt{R}`.
+    correlated : bool, default False
+        A full :math:`Q = L L'` with an LKJ(``lkj_eta``) prior on its correlations and ``state``
+        as the prior on its sds (not with ``"inversegamma"``, which is on variances).
+    lkj_eta : float, default 2.0
+        The LKJ concentration of a correlated :math:`Q`.
+    phi_alpha, phi_beta : float, default 20.0, 1.5
+        Beta prior on the persistence :math:`\phi` of mean-reverting dynamics (used only with
+        ``dynamics="mean_reverting"``).
+    description : str, default ""
+        A one-line description.
+    volatility : VolatilityPrior, default VolatilityPrior()
+        The priors of the moving-volatility models.
+    pooling : PoolingPrior, default PoolingPrior()
+        The hyperpriors of partial pooling across funds.
+
+    Raises
+    ------
+    bayes_beta.SpecError
+        For an empty name, a correlated :math:`Q` with ``"inversegamma"`` sds, or a
+        non-positive ``lkj_eta``, ``phi_alpha`` or ``phi_beta``.
+
+    Examples
+    --------
+    >>> import bayes_beta as bb
+    >>> variant = bb.PriorVariant("slow", state=bb.NoisePrior("halfnormal", 0.05))
+    >>> variant.name, variant.state.scale, variant.obs.family
+    ('slow', 0.05, 'halfnormal')
+    >>> sorted(bb.PRIOR_VARIANTS)
+    ['correlated', 'default', 'loose', 'tight']
     """
 
     name: str
@@ -187,14 +364,77 @@ class PriorVariant:
                 raise SpecError(f"PriorVariant.{name} must be positive; got {getattr(self, name)}.")
 
     def with_(self, **changes) -> PriorVariant:
-        """A copy with some fields changed (variants compose: ``get_variant('tight').with_(...)``)."""
+        """A copy with some fields changed (variants compose: ``get_variant('tight').with_(...)``).
+
+        Parameters
+        ----------
+        **changes
+            New values of any fields (``name``, ``state``, ``obs``, ...).
+
+        Returns
+        -------
+        PriorVariant
+            The new, validated variant (this one is unchanged).
+
+        Raises
+        ------
+        bayes_beta.SpecError
+            When the changed variant is invalid.
+
+        Examples
+        --------
+        >>> import bayes_beta as bb
+        >>> tight = bb.specs.get_variant("tight")
+        >>> mine = tight.with_(name="tight_corr", correlated=True)
+        >>> mine.name, mine.correlated, mine.state.scale, tight.correlated
+        ('tight_corr', True, 0.025, False)
+        """
         return replace(self, **changes)
 
     def to_dict(self) -> dict:
+        """The variant as nested plain dicts (saved with a fit).
+
+        Returns
+        -------
+        dict
+            Every field; ``state``, ``obs``, ``volatility`` and ``pooling`` as dicts.
+
+        Examples
+        --------
+        >>> import bayes_beta as bb
+        >>> d = bb.PRIOR_VARIANTS["default"].to_dict()
+        >>> d["name"], d["state"]["family"], d["state"]["scale"]
+        ('default', 'halfnormal', 0.25)
+        """
         return asdict(self)
 
     @classmethod
     def from_dict(cls, d: dict) -> PriorVariant:
+        """A variant from a dict written by :meth:`to_dict` (nested dicts become prior objects).
+
+        Parameters
+        ----------
+        d : dict
+            Keyword arguments of :class:`bayes_beta.PriorVariant`; ``state``, ``obs``,
+            ``volatility`` and ``pooling`` may be dicts.
+
+        Returns
+        -------
+        PriorVariant
+            The validated variant.
+
+        Raises
+        ------
+        bayes_beta.SpecError
+            For invalid values.
+
+        Examples
+        --------
+        >>> import bayes_beta as bb
+        >>> variant = bb.PRIOR_VARIANTS["loose"]
+        >>> bb.PriorVariant.from_dict(variant.to_dict()) == variant
+        True
+        """
         d = dict(d)
         for key in ("state", "obs"):
             if isinstance(d.get(key), dict):
@@ -206,6 +446,8 @@ class PriorVariant:
         return cls(**d)
 
 
+#: The built-in prior variants by name: ``"default"``, ``"tight"``, ``"loose"``,
+#: ``"correlated"``.
 PRIOR_VARIANTS: dict[str, PriorVariant] = {
     v.name: v
     for v in (
@@ -234,7 +476,37 @@ PRIOR_VARIANTS: dict[str, PriorVariant] = {
 
 
 def get_variant(priors: str | PriorVariant) -> PriorVariant:
-    """A built-in variant by name, or the user's own :class:`PriorVariant` unchanged."""
+    """A built-in variant by name, or the user's own :class:`~bayes_beta.PriorVariant` unchanged.
+
+    Parameters
+    ----------
+    priors : str or PriorVariant
+        A name in ``PRIOR_VARIANTS`` (``"default"``, ``"tight"``, ``"loose"``,
+        ``"correlated"``), or a variant.
+
+    Returns
+    -------
+    PriorVariant
+        The variant.
+
+    Raises
+    ------
+    bayes_beta.SpecError
+        For an unknown name.
+
+    Examples
+    --------
+    >>> import bayes_beta as bb
+    >>> bb.specs.get_variant("tight").state.scale
+    0.025
+    >>> mine = bb.PriorVariant("mine")
+    >>> bb.specs.get_variant(mine) is mine
+    True
+    >>> bb.specs.get_variant("tigt")
+    Traceback (most recent call last):
+    ...
+    bayes_beta.errors.SpecError: Unknown prior variant 'tigt'; use one of ['correlated', ...
+    """
     if isinstance(priors, PriorVariant):
         return priors
     if isinstance(priors, str) and priors in PRIOR_VARIANTS:

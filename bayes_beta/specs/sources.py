@@ -32,7 +32,44 @@ YIELD_CHANGE = re.compile(r"^d(\d+)([ym])$")  # d10y -> 10year, d3m -> 3month
 
 @dataclass(frozen=True)
 class DataSources:
-    """Sources joined into one frame (the table form of ``data``); names or CSV paths."""
+    r"""Sources joined into one frame (the table form of a model file's ``data``).
+
+    Tables are read *daily*, joined on the dates they share and restricted to ``start .. end``;
+    factor names ``d<N>y`` / ``d<N>m`` become changes of the ``<N>year`` / ``<N>month`` yield;
+    with ``excess`` the target becomes its return minus ``RF``. Weekly rows (``W-FRI``) are then
+    compounded: a return :math:`r` gives :math:`\prod_d (1 + r_d) - 1`, an excess return (the
+    target with ``excess``, and any column named ``*-RF``) gives
+    :math:`\prod_d (1 + x_d + \mathrm{RF}_d) - \prod_d (1 + \mathrm{RF}_d)`, a yield change is
+    the change of the week's last level. This reproduces
+    :func:`bayes_beta.datasets.load_example` exactly.
+
+    Each source is a shipped dataset name or a CSV path (relative to the model file).
+
+    Parameters
+    ----------
+    returns : str
+        Dataset name or CSV path holding the target column(s).
+    factors : str or None, default "factors"
+        Dataset name or CSV path holding the factor columns and ``RF``.
+    yields : str or None, default None
+        Dataset name or CSV path holding yield levels (for ``d<N>y`` / ``d<N>m`` factors).
+    excess : bool, default True
+        Make the target an excess return over ``RF`` (needs a ``factors`` source).
+
+    See Also
+    --------
+    bayes_beta.ModelSpec : Validates the sources and assembles the frame.
+
+    Examples
+    --------
+    >>> import bayes_beta as bb
+    >>> from bayes_beta.specs import DataSources
+    >>> sources = DataSources(returns="industries", yields="treasury_yields")
+    >>> spec = bb.ModelSpec(name="u", data=sources, target="Util", factors=["Mkt-RF", "d10y"])
+    >>> df = spec.load_data()
+    >>> df.equals(bb.datasets.load_example().loc[df.index[0]:])
+    True
+    """
 
     returns: str
     factors: str | None = "factors"

@@ -38,19 +38,75 @@ def _as_matrix(name: str, value, shape: tuple[int, ...]) -> np.ndarray:
 
 @dataclass(frozen=True, eq=False)
 class StateSpace:
-    """Matrices of a linear Gaussian state-space model, validated on construction.
+    r"""Matrices of a linear Gaussian state-space model, validated on construction.
+
+    The model (``H_t`` and ``u_t`` are data, passed to the filter; everything else lives here):
+
+    .. math::
+
+        \beta_t &= T \beta_{t-1} + B u_t + \eta_t, \qquad \eta_t \sim N(0, Q), \\
+        y_t &= H_t \beta_t + d + \varepsilon_t, \qquad \varepsilon_t \sim N(0, R), \\
+        \beta_0 &\sim N(b_0, P_0),
+
+    with :math:`K` exposures in the state :math:`\beta_t`, :math:`m` values in the observation
+    :math:`y_t`, and :math:`\beta_0` the state before the first observation.
+
+    All arrays are copied and made read-only: a spec never shares memory with its inputs. Two
+    specs are equal when all their matrices are equal; specs are not hashable.
 
     Parameters
     ----------
-    T : (K, K) transition matrix.
-    Q : (K, K) state-noise covariance, symmetric PSD.
-    R : (m, m) observation-noise covariance, symmetric PSD (a scalar is read as ``[[R]]``).
-    b0 : (K,) mean of ``beta_0``, the state before the first observation.
-    P0 : (K, K) covariance of ``beta_0``, symmetric PSD. A large ``P0`` approximates a diffuse start.
-    B : (K, p) control-input matrix, optional (default: no control input).
-    d : (m,) observation offset, optional (default: zeros).
+    T : array_like
+        (K, K) transition matrix (a scalar is read as ``[[T]]``).
+    Q : array_like
+        (K, K) state-noise covariance, symmetric positive semi-definite.
+    R : array_like
+        (m, m) observation-noise covariance, symmetric positive semi-definite (a scalar is read
+        as ``[[R]]``).
+    b0 : array_like
+        (K,) mean of :math:`\beta_0`, the state before the first observation.
+    P0 : array_like
+        (K, K) covariance of :math:`\beta_0`, symmetric positive semi-definite. A large ``P0``
+        approximates a diffuse start.
+    B : array_like, optional
+        (K, p) control-input matrix (default: no control input).
+    d : array_like, optional
+        (m,) observation offset (default: zeros).
 
-    All arrays are copied and made read-only: a spec never shares memory with its inputs.
+    Attributes
+    ----------
+    K : int
+        Number of states (exposures).
+    m : int
+        Number of observations per step.
+
+    Raises
+    ------
+    bayes_beta.SpecError
+        When a matrix has the wrong shape or a non-finite entry, or ``Q``, ``R`` or ``P0`` is not
+        symmetric positive semi-definite (the message names the matrix and the fix).
+
+    See Also
+    --------
+    bayes_beta.StateSpace.random_walk : Random-walk exposures, ``T = I``.
+    bayes_beta.kalman_filter : Filters data under a spec.
+
+    Examples
+    --------
+    Two mean-reverting exposures and one observation per step:
+
+    >>> import numpy as np
+    >>> import bayes_beta as bb
+    >>> spec = bb.StateSpace(T=0.9 * np.eye(2), Q=np.diag([1e-4, 1e-5]), R=2e-4,
+    ...                      b0=[0.5, 0.0], P0=np.eye(2))
+    >>> spec.K, spec.m, spec.R.shape, spec.d.tolist(), spec.B is None
+    (2, 1, (1, 1), [0.0], True)
+    >>> spec.Q.flags.writeable
+    False
+    >>> bb.StateSpace(T=np.eye(2), Q=[[1.0, 2.0], [0.0, 1.0]], R=1.0, b0=[0, 0], P0=np.eye(2))
+    Traceback (most recent call last):
+    ...
+    bayes_beta.errors.SpecError: Q must be symmetric: Q[0,1] = 2 but Q[1,0] = 0. Use (Q + Q.T) / 2.
     """
 
     T: np.ndarray
@@ -105,7 +161,49 @@ class StateSpace:
         B=None,
         d=None,
     ) -> StateSpace:
-        """Random-walk exposures ``T = I``; ``b0`` defaults to zeros and ``P0`` to ``I``."""
+        r"""Random-walk exposures, ``T = I``; ``b0`` defaults to zeros and ``P0`` to ``I``.
+
+        The state equation becomes :math:`\beta_t = \beta_{t-1} + B u_t + \eta_t`.
+
+        Parameters
+        ----------
+        Q : array_like
+            (K, K) state-noise covariance, symmetric positive semi-definite (use ``np.diag(q)`` for
+            independent variances ``q``).
+        R : array_like
+            (m, m) observation-noise covariance, or a scalar for ``m = 1``.
+        b0 : array_like, optional
+            (K,) mean of :math:`\beta_0`; default zeros.
+        P0 : array_like, optional
+            (K, K) covariance of :math:`\beta_0`; default the identity.
+        B : array_like, optional
+            (K, p) control-input matrix.
+        d : array_like, optional
+            (m,) observation offset; default zeros.
+
+        Returns
+        -------
+        StateSpace
+            The validated spec.
+
+        Raises
+        ------
+        bayes_beta.SpecError
+            When ``Q`` is not a matrix, or any matrix is invalid (see
+            :class:`bayes_beta.StateSpace`).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import bayes_beta as bb
+        >>> spec = bb.StateSpace.random_walk(Q=np.diag([1e-4, 1e-5]), R=2e-4)
+        >>> spec.T.tolist(), spec.b0.tolist(), spec.P0.tolist()
+        ([[1.0, 0.0], [0.0, 1.0]], [0.0, 0.0], [[1.0, 0.0], [0.0, 1.0]])
+        >>> bb.StateSpace.random_walk(Q=[1e-4, 1e-5], R=2e-4)
+        Traceback (most recent call last):
+        ...
+        bayes_beta.errors.SpecError: Q must be a (K, K) matrix; got shape (2,). Use np.diag(q).
+        """
         Q = np.asarray(Q, dtype=float)
         if Q.ndim != 2:
             raise SpecError(f"Q must be a (K, K) matrix; got shape {Q.shape}. Use np.diag(q).")
@@ -115,7 +213,33 @@ class StateSpace:
         return cls(T=np.eye(K), Q=Q, R=R, b0=b0, P0=P0, B=B, d=d)
 
     def replace(self, **changes) -> StateSpace:
-        """A new, validated spec with some matrices replaced."""
+        """A new, validated spec with some matrices replaced.
+
+        Parameters
+        ----------
+        **changes
+            New values of ``T``, ``Q``, ``R``, ``b0``, ``P0``, ``B`` or ``d``; the others are kept.
+
+        Returns
+        -------
+        StateSpace
+            The new spec (this one is unchanged).
+
+        Raises
+        ------
+        bayes_beta.SpecError
+            When the new matrices are invalid.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> import bayes_beta as bb
+        >>> spec = bb.StateSpace.random_walk(Q=np.diag([1e-4, 1e-5]), R=2e-4)
+        >>> spec.replace(R=1e-4).R.tolist(), spec.R.tolist()
+        ([[0.0001]], [[0.0002]])
+        >>> spec.replace(R=spec.R) == spec
+        True
+        """
         fields = {"T": self.T, "Q": self.Q, "R": self.R, "b0": self.b0, "P0": self.P0}
         fields.update(B=self.B, d=self.d)
         fields.update(changes)

@@ -1,4 +1,6 @@
-"""Shared helpers of the notebook-execution tests: small sampler settings, cell outputs."""
+"""Shared helpers of the notebook tests: the notebooks are shipped executed at full settings
+(:func:`stored_executed` checks what is stored) and the tests execute them again with small
+sampler settings (:func:`executed`, under ``-m notebooks``)."""
 
 SMALL = {"BAYES_BETA_NB_DRAWS": "100", "BAYES_BETA_NB_TUNE": "150", "BAYES_BETA_NB_CHAINS": "2"}
 
@@ -22,20 +24,50 @@ def tagged(nb, tag: str):
     return cells[0]
 
 
-def stored_clean(path):
-    """The notebook at ``path``, checked: valid, python3 kernel, stored without outputs, its
-    parameters cell reading the :data:`SMALL` variables."""
+MAX_BYTES = 3_000_000
+
+
+def stored_executed(path):
+    """The notebook at ``path``, checked as shipped: valid, python3 kernel, under
+    :data:`MAX_BYTES`, every code cell run once in order without error, at least one figure,
+    and its parameters cell run at the notebook's own (full) settings: the stored output equals
+    what the cell prints with no ``BAYES_BETA_NB_*`` variable set, and differs from what it
+    prints with the :data:`SMALL` ones."""
+    import contextlib
+    import io
+    import os
+
     import nbformat
 
+    assert path.stat().st_size < MAX_BYTES, f"{path.name}: {path.stat().st_size} bytes"
     nb = nbformat.read(path, as_version=4)
     nbformat.validate(nb)
     assert nb.metadata["kernelspec"]["name"] == "python3"
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            assert cell.outputs == [] and cell.execution_count is None, cell.source[:80]
-    params = tagged(nb, "parameters").source
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert [c.execution_count for c in code] == list(range(1, len(code) + 1)), path.name
+    errors = [o for c in code for o in c.outputs if o["output_type"] == "error"]
+    assert not errors, errors
+    assert figures(nb) >= 1
+    params = tagged(nb, "parameters")
     for name in SMALL:
-        assert name in params
+        assert name in params.source
+
+    def printed(env):
+        saved = {k: os.environ.pop(k) for k in list(os.environ) if k.startswith("BAYES_BETA_NB")}
+        os.environ.update(env)
+        try:
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                exec(params.source, {})
+            return out.getvalue()
+        finally:
+            for k in env:
+                os.environ.pop(k, None)
+            os.environ.update(saved)
+
+    stored = cell_text(params)
+    assert stored.strip() == printed({}).strip(), f"{path.name}: not run at its full settings"
+    assert stored.strip() != printed(SMALL).strip()
     return nb
 
 

@@ -2,25 +2,25 @@
 
 Executed with nbclient on the ``python3`` kernel, with small sampler settings passed through the
 environment (the notebooks' ``parameters`` cells read ``BAYES_BETA_NB_DRAWS / _TUNE / _CHAINS``).
-Both together take about two and a half minutes warm, hence the slow mark.
+Both together take about two and a half minutes warm; the runs are under ``-m notebooks``.
 """
 
 from pathlib import Path
 
 import pytest
 
-from tests.notebooks.helpers import cell_text, executed, figures, stored_clean, tagged
+from tests.notebooks.helpers import cell_text, executed, figures, stored_executed, tagged
 
 ROOT = Path(__file__).resolve().parents[2] / "notebooks"
 NOTEBOOKS = ("02_classical_workflow.ipynb", "03_yield_smoothing.ipynb")
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
-def test_notebook_is_stored_without_outputs(name):
-    stored_clean(ROOT / name)
+def test_notebook_is_stored_executed(name):
+    stored_executed(ROOT / name)
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks
 def test_classical_workflow_notebook(monkeypatch, tmp_path):
     nb = executed(ROOT / NOTEBOOKS[0], monkeypatch, tmp_path)
     assert "1421 weeks" in cell_text(tagged(nb, "data"))
@@ -34,7 +34,7 @@ def test_classical_workflow_notebook(monkeypatch, tmp_path):
     assert figures(nb) >= 6
 
 
-@pytest.mark.slow
+@pytest.mark.notebooks
 def test_yield_smoothing_notebook(monkeypatch, tmp_path):
     nb = executed(ROOT / NOTEBOOKS[1], monkeypatch, tmp_path)
     assert "filter RMSE (position, velocity)" in cell_text(tagged(nb, "control"))

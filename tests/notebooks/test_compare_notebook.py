@@ -6,16 +6,19 @@ The kernel (``python3``) inherits this process's environment, so the parameters 
 
 from pathlib import Path
 
-from tests.notebooks.helpers import cell_text, executed, figures, stored_clean, tagged
+import pytest
+
+from tests.notebooks.helpers import cell_text, executed, figures, stored_executed, tagged
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "04_compare_noise_priors.ipynb"
 
 
-def test_notebook_is_stored_without_outputs():
-    nb = stored_clean(NOTEBOOK)
+def test_notebook_is_stored_executed():
+    nb = stored_executed(NOTEBOOK)
     assert nb.cells[2].cell_type == "code" and tagged(nb, "parameters") is nb.cells[2]
 
 
+@pytest.mark.notebooks
 def test_notebook_runs_and_compares_the_variants(monkeypatch, tmp_path):
     monkeypatch.setenv("BAYES_BETA_NB_OUT", str(tmp_path / "report"))
     nb = executed(NOTEBOOK, monkeypatch, tmp_path)

@@ -1,23 +1,23 @@
 """notebooks/06_many_funds.ipynb runs end to end (small sampler settings, 6 funds) and shows its
 results: independent fits on a local dask cluster, the pooled fit, its population and the
 comparison of the two, on the full and the short-history universe. The run is under
-``-m slow`` (about 170 s: it starts two local clusters and samples two pooled models); the
-stored-notebook check runs by default."""
+``-m notebooks`` (about 170 s: it starts two local clusters and samples two pooled models); the
+check of the stored notebook runs by default."""
 
 from pathlib import Path
 
 import pytest
 
-from tests.notebooks.helpers import cell_text, executed, figures, stored_clean, tagged
+from tests.notebooks.helpers import cell_text, executed, figures, stored_executed, tagged
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "06_many_funds.ipynb"
 
 
-def test_notebook_is_stored_without_outputs():
-    stored_clean(NOTEBOOK)
+def test_notebook_is_stored_executed():
+    stored_executed(NOTEBOOK)
 
 
-@pytest.mark.slow  # about 170 s on 2 cores: two local clusters and two pooled fits
+@pytest.mark.notebooks
 def test_notebook_runs_the_many_funds_workflow(monkeypatch, tmp_path):
     monkeypatch.setenv("BAYES_BETA_NB_FUNDS", "6")
     nb = executed(NOTEBOOK, monkeypatch, tmp_path)

@@ -7,15 +7,18 @@ notebook's parameters cell picks up ``BAYES_BETA_NB_DRAWS / _TUNE / _CHAINS``.
 
 from pathlib import Path
 
-from tests.notebooks.helpers import cell_text, executed, figures, stored_clean, tagged
+import pytest
+
+from tests.notebooks.helpers import cell_text, executed, figures, stored_executed, tagged
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "01_quickstart.ipynb"
 
 
-def test_notebook_is_stored_without_outputs():
-    stored_clean(NOTEBOOK)
+def test_notebook_is_stored_executed():
+    stored_executed(NOTEBOOK)
 
 
+@pytest.mark.notebooks
 def test_notebook_runs_and_shows_results(monkeypatch, tmp_path):
     nb = executed(NOTEBOOK, monkeypatch, tmp_path)
 

@@ -8,16 +8,19 @@ a minute on two cores once the models are compiled).
 
 from pathlib import Path
 
-from tests.notebooks.helpers import cell_text, executed, figures, stored_clean, tagged
+import pytest
+
+from tests.notebooks.helpers import cell_text, executed, figures, stored_executed, tagged
 
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "05_volatility.ipynb"
 MODELS = ("constant", "stochastic", "garch", "student_t")
 
 
-def test_notebook_is_stored_without_outputs():
-    stored_clean(NOTEBOOK)
+def test_notebook_is_stored_executed():
+    stored_executed(NOTEBOOK)
 
 
+@pytest.mark.notebooks
 def test_notebook_runs_and_compares_the_volatility_models(monkeypatch, tmp_path):
     nb = executed(NOTEBOOK, monkeypatch, tmp_path)
 
