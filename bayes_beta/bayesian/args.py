@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import numbers
 
+import numpy as np
+
 from bayes_beta.bayesian.sampling import SAMPLERS
 from bayes_beta.errors import ArgumentError
 
-__all__ = ["check_bands_args", "check_int", "check_prob", "check_sampler_args"]
+__all__ = ["SEED_LIMIT", "check_bands_args", "check_int", "check_prob", "check_sampler_args",
+           "check_seed", "fresh_seed"]
 
 KINDS = ("eti", "hdi")
+#: Seeds lie in ``[0, SEED_LIMIT)``: nutpie takes a 64-bit unsigned seed (a larger Python int
+#: passes ``>= 0`` but overflows there, after the model is compiled).
+SEED_LIMIT = 2**64
 
 
 def check_int(name: str, value, minimum: int = 1, allow_none: bool = False):
@@ -41,13 +47,36 @@ def check_choice(name: str, value, choices):
     return value
 
 
-def check_sampler_args(*, draws, tune, chains, seed, sampler, target_accept, path_draws) -> dict:
-    """The sampler settings, validated (``tune >= 1``: nutpie adapts its step size in warm-up)."""
+def fresh_seed() -> int:
+    """A new seed in ``[0, 2**31)`` from the operating system's entropy (a Python ``int``).
+
+    An unseeded call draws one at its start and uses it for everything random in the run
+    (NUTS, path draws, checks), and records it (``fit.tree.attrs["seed"]``), so the run can be
+    repeated with ``seed=`` that value.
+    """
+    return int(np.random.SeedSequence().generate_state(1, dtype=np.uint32)[0] >> 1)
+
+
+def check_seed(seed, name: str = "seed"):
+    """``seed`` as an int in ``[0, 2**64)``, or ``None``."""
+    seed = check_int(name, seed, minimum=0, allow_none=True)
+    if seed is not None and seed >= SEED_LIMIT:
+        raise ArgumentError(f"{name} must be an integer in [0, 2**64); got {seed}.")
+    return seed
+
+
+def check_sampler_args(*, draws, tune, chains, seed, sampler, target_accept, path_draws,
+                       resolve_seed: bool = True) -> dict:
+    """The sampler settings, validated (``tune >= 1``: nutpie adapts its step size in warm-up).
+
+    ``seed=None`` becomes :func:`fresh_seed` (when ``resolve_seed``), so the run is repeatable.
+    """
+    seed = check_seed(seed)
     return {
         "draws": check_int("draws", draws),
         "tune": check_int("tune", tune),
         "chains": check_int("chains", chains),
-        "seed": check_int("seed", seed, minimum=0, allow_none=True),
+        "seed": fresh_seed() if seed is None and resolve_seed else seed,
         "sampler": check_choice("sampler", sampler, SAMPLERS),
         "target_accept": None if target_accept is None
         else check_prob("target_accept", target_accept),

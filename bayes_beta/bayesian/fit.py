@@ -930,7 +930,8 @@ def sample(model, *, draws: int = 1000, tune: int = 1000, chains: int = 4,
     chains : int, default 4
         Number of chains (>= 1).
     seed : int, optional
-        Random seed (>= 0); the same seed gives the same draws.
+        Random seed (>= 0); the same seed gives the same draws. None (default): a fresh seed is
+        drawn and recorded in ``fit.tree.attrs['seed']``; pass it back to repeat the fit.
     sampler : {"nutpie", "pymc"}, default "nutpie"
         nutpie's NUTS, or PyMC's own as a fallback.
     progress : bool, default True
@@ -1067,7 +1068,8 @@ def fit(
     chains : int, default 4
         Number of chains.
     seed : int, optional
-        Random seed (>= 0).
+        Random seed (>= 0); the same seed gives the same fit. None (default): a fresh seed is
+        drawn and recorded in ``fit.tree.attrs['seed']``; pass it back to repeat the fit.
     sampler : {"nutpie", "pymc"}, default "nutpie"
         nutpie's NUTS, or PyMC's own as a fallback.
     progress : bool, default True
@@ -1187,7 +1189,9 @@ def fit_spec(spec, variant: str | None = None, **overrides) -> Fit:
     variant : str, optional
         The name of one of the spec's prior variants; the first by default.
     **overrides
-        Keywords of :func:`fit` that replace the spec's sampling or model settings.
+        Keywords of :func:`fit` that replace the spec's sampling or model settings. ``seed``
+        defaults to the spec's ``[sampling]`` seed; None (default): a fresh seed is drawn and
+        recorded in ``fit.tree.attrs['seed']``; pass it back to repeat the fit.
 
     Returns
     -------

@@ -22,7 +22,7 @@ import pymc as pm
 import pytensor.tensor as pt
 
 from bayes_beta.bayesian import sampling
-from bayes_beta.bayesian.args import check_int, check_prob
+from bayes_beta.bayesian.args import check_int, check_prob, check_seed
 from bayes_beta.bayesian.model import add_data
 from bayes_beta.classical.lag_smoother import lag_data
 from bayes_beta.errors import DataError, SpecError
@@ -173,7 +173,7 @@ def sample_lag_model(model, draws: int = 200, tune: int = 200, chains: int = 2,
     """
     groups = sampling.run(model, draws=check_int("draws", draws), tune=check_int("tune", tune),
                           chains=check_int("chains", chains),
-                          seed=check_int("seed", seed, 0, allow_none=True), progress=progress,
+                          seed=check_seed(seed), progress=progress,
                           target_accept=check_prob("target_accept", target_accept),
                           extra=("lag model",))
     return groups["posterior"]

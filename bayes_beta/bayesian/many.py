@@ -26,7 +26,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from bayes_beta.bayesian.args import check_choice, check_int, check_sampler_args
+from bayes_beta.bayesian.args import check_choice, check_int, check_sampler_args, check_seed
 from bayes_beta.bayesian.fitset import FitSet, open_store
 from bayes_beta.bayesian.perfund import fund_seed, save_fund
 from bayes_beta.bayesian.store import Store
@@ -100,6 +100,7 @@ def fit_fund(fund, frame: pd.DataFrame, factors: list, priors, kwargs: dict, sto
         record["seconds"] = time.perf_counter() - start
         store.write_failure(fund, {"fund": str(fund), **record})
         return record
+    record["seed"] = int(result.tree.attrs["seed"])  # drawn by the fit when seed is None
     summary = save_fund(store, fund, result, keep)
     del result
     _FITTED[0] += 1
@@ -147,7 +148,7 @@ def _settings(priors, kwargs: dict, keep: str) -> dict:
                             "funds one by one with bb.fit.")
     check_sampler_args(**{k: kwargs.get(k, d) for k, d in (
         ("draws", 1000), ("tune", 1000), ("chains", 4), ("sampler", "nutpie"),
-        ("target_accept", None), ("path_draws", None))}, seed=None)
+        ("target_accept", None), ("path_draws", None))}, seed=None, resolve_seed=False)
     ModelOptions(dynamics=kwargs.get("dynamics", "random_walk"),
                  likelihood=kwargs.get("likelihood", "fused"),
                  volatility=kwargs.get("volatility", DEFAULT_VOLATILITY))
@@ -308,8 +309,7 @@ def fit_many(returns: pd.DataFrame, factors: pd.DataFrame, priors="default", *, 
     >>> store.cleanup()
     """
     returns, factors = _check_frames(returns, factors)
-    if seed is not None:
-        check_int("seed", seed, minimum=0)
+    seed = check_seed(seed)
     settings = _settings(priors, options, keep)
     check_choice("pooling", pooling, POOLING)
     funds = [str(f) for f in returns.columns]

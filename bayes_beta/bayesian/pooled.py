@@ -27,6 +27,7 @@ import pandas as pd
 import xarray as xr
 
 from bayes_beta.bayesian import sampling
+from bayes_beta.bayesian.args import fresh_seed
 from bayes_beta.bayesian.diagnostics import check_sampling
 from bayes_beta.bayesian.fitset import FitSet, open_store
 from bayes_beta.bayesian.io import atomic_write
@@ -120,10 +121,15 @@ def fit_pooled(returns: pd.DataFrame, factors: pd.DataFrame, priors, *, store: S
     joint = read_joint(store.root) if resume else None
     target_accept = options.get("target_accept") or model_options.target_accept
     if joint is None:
+        # an unseeded run draws its seed now and records it in joint.nc (and, as
+        # fund_seed(seed, fund), in each fund's fit), so it can be repeated
+        seed = fresh_seed() if seed is None else seed
         joint = _sample_joint(panel, variant, model_options, store,
                               draws=options.get("draws", 1000), tune=options.get("tune", 1000),
                               chains=options.get("chains", 4), seed=seed, progress=progress,
                               target_accept=target_accept, cores=cores)
+    elif seed is None and int(joint.attrs.get("seed", -1)) >= 0:
+        seed = int(joint.attrs["seed"])  # a resumed unseeded run: the seed it drew
     names = [v for v in (*POPULATION_VARS, *FUND_VARS) if v in joint["posterior"].data_vars]
     problems = check_sampling(joint, names, warn=options.get("check", True))
     records, funds = store.read_index(), set(map(str, panel.funds))

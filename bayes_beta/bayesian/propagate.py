@@ -110,7 +110,8 @@ def per_draw(stacked: xr.Dataset, values: np.ndarray, dims) -> xr.DataArray:
 def draw_seeds(seed, chain, draw) -> np.ndarray:
     """A 32-bit seed per posterior draw from ``(seed, chain, draw)`` (SplitMix64 mixing), so a
     draw's exposure path does not depend on which other draws are propagated with it."""
-    base = np.random.default_rng().integers(2**63) if seed is None else int(seed)
+    # a Python int: NumPy's int64 cannot hold ``base % 2**64`` (an OverflowError)
+    base = int(np.random.SeedSequence().entropy) if seed is None else int(seed)
     with np.errstate(over="ignore"):  # unsigned arithmetic wraps around, as intended
         return _mix(base, chain, draw)
 

@@ -20,7 +20,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from bayes_beta.bayesian.args import check_int
+from bayes_beta.bayesian.args import SEED_LIMIT, check_int, check_seed, fresh_seed
 from bayes_beta.bayesian.fit import fit
 from bayes_beta.kalman.numeric import simulate
 from bayes_beta.specs.priors import PriorVariant, get_variant
@@ -169,7 +169,7 @@ def calibrate(
     thin: int = 3,
     dates=None,
     bins: int = 10,
-    seed: int = 0,
+    seed: int | None = 0,
     progress: Callable[[int], None] | None = None,
 ) -> Calibration:
     r"""Simulation-based calibration of a prior variant on given factor returns.
@@ -214,8 +214,9 @@ def calibrate(
         last.
     bins : int, default 10
         The number of bins of the uniformity test.
-    seed : int, default 0
-        Seeds the simulation (and, as ``seed + i``, the fit of dataset ``i``).
+    seed : int or None, default 0
+        Seeds the simulation (and, as ``seed + i``, the fit of dataset ``i``); ``None`` draws a
+        fresh one.
     progress : callable, optional
         ``progress(i)`` is called after each dataset.
 
@@ -249,6 +250,7 @@ def calibrate(
     b0 = np.ones(K) if b0 is None else np.asarray(b0, dtype=float)
     P0 = 0.25 * np.eye(K) if P0 is None else np.asarray(P0, dtype=float)
     dates = [0, n // 4, n // 2, 3 * n // 4, n - 1] if dates is None else list(dates)
+    seed = fresh_seed() if seed is None else check_seed(seed)  # ``seed + i`` needs an int
     rng = np.random.default_rng(seed)
     rows, covered = [], {0.5: [], 0.9: []}
     for i in range(check_int("datasets", datasets)):
@@ -261,7 +263,7 @@ def calibrate(
             warnings.simplefilter("ignore")
             fitted = fit(df, "y", list(factors.columns), variant, initial=(b0, P0), units=units,
                          volatility="constant", draws=draws, tune=tune, chains=chains,
-                         seed=seed + i, progress=False, check=False)
+                         seed=(seed + i) % SEED_LIMIT, progress=False, check=False)
         rows.append(_ranks(fitted, {"sigma_state": sigma_state, "sigma_obs": sigma_obs},
                            sim.beta, dates, thin))
         for prob in covered:

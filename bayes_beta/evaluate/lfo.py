@@ -35,6 +35,7 @@ import xarray as xr
 from arviz_stats import SamplingWrapper
 
 from bayes_beta.bayesian import sampling
+from bayes_beta.bayesian.args import SEED_LIMIT, check_seed
 from bayes_beta.bayesian.fit import Fit, fit_design
 from bayes_beta.bayesian.model import NOISE_VARS, model_from_design
 from bayes_beta.bayesian.propagate import loglik_per_draw, stack_draws
@@ -111,7 +112,7 @@ class Refitter:
         self.options = options or ModelOptions()
         self.settings = dict(draws=draws, tune=tune, chains=chains, target_accept=(
             self.options.target_accept if target_accept is None else target_accept))
-        self.seed, self.progress = seed, progress
+        self.seed, self.progress = check_seed(seed), progress
         self.model = model_from_design(design, variant, self.options)
         self.observed = np.flatnonzero(design.observed)
 
@@ -238,7 +239,9 @@ class FilterWrapper(SamplingWrapper):
         self.n_refits += 1
         if self.callback is not None:
             self.callback(n_train)
-        seed = None if self.refitter.seed is None else self.refitter.seed + n_train
+        # modulo 2**64: nutpie's seed is 64-bit (the same seeds as before below that)
+        seed = self.refitter.seed
+        seed = None if seed is None else (seed + n_train) % SEED_LIMIT
         return self.refitter.sample(n_train, seed=seed)
 
     def get_inference_data(self, fitted_model):

@@ -26,6 +26,7 @@ How ``data`` is read and assembled: :mod:`bayes_beta.specs.sources`. A spec is f
 from __future__ import annotations
 
 import dataclasses
+import numbers
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -566,6 +567,10 @@ def _check_sampling(p, s: Sampling, c: LfoSettings) -> None:
         value = getattr(s, key)
         if not isinstance(value, int) or isinstance(value, bool) or value < (key != "tune"):
             fail(p, f"sampling.{key}", f"must be a positive integer; got {value!r}.")
+    if s.seed is not None and (not isinstance(s.seed, numbers.Integral)
+                               or isinstance(s.seed, bool) or not 0 <= s.seed < 2**64):
+        # checked here, before any work: nutpie's seed is 64-bit
+        fail(p, "sampling.seed", f"must be an integer in [0, 2**64); got {s.seed!r}.")
     if s.target_accept is not None and not 0 < s.target_accept < 1:
         fail(p, "sampling.target_accept", f"must be in (0, 1); got {s.target_accept!r}.")
     if c.lfo not in LFO_METHODS:
