@@ -13,6 +13,8 @@ The Bayesian names (``fit``, ``Fit``, ``build_model``, ...) import PyMC and are 
 first use, not with the package.
 """
 
+import sys as _sys
+
 from bayes_beta.data import aggregate_weekly, datasets, make_design, validate_frame
 from bayes_beta.errors import (
     ArgumentError,
@@ -44,6 +46,14 @@ from bayes_beta.specs import (
     load_spec,
 )
 from bayes_beta.version import __version__
+
+# ``bayes_beta.datasets`` (the path of earlier releases and of the documentation) is the same
+# module object as ``bayes_beta.data.datasets``, so ``import bayes_beta.datasets`` and
+# ``from bayes_beta.datasets import load_example`` work; its submodule is aliased too, so that
+# importing it by the old path does not load a second copy.
+_sys.modules.setdefault("bayes_beta.datasets", datasets)
+_sys.modules.setdefault("bayes_beta.datasets.loaders", datasets.loaders)
+del _sys
 
 _LAZY = {  # name -> module; these import PyMC (or matplotlib), so they load on first use
     "fit": "bayes_beta.bayesian",

@@ -109,6 +109,7 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
+    "sphinx-mathjax-offline",  # MathJax served from _static/mathjax/, not a CDN
     "sphinx.ext.viewcode",
     "numpydoc",
     "myst_nb",
@@ -127,6 +128,10 @@ nb_execution_mode = "off"
 nb_merge_streams = True
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]
 myst_heading_anchors = 3
+
+# equations render offline: MathJax 3 ships with the site (``sphinx-mathjax-offline`` copies it
+# to ``_static/mathjax/`` once the build succeeds); every page that has maths loads this file
+mathjax_path = "mathjax/tex-chtml.js"
 
 # API reference: one page per public name, generated from the docstrings
 autosummary_generate = True

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Create .venv with Python 3.12 and install bayes_beta with its test extra.
+# Create .venv with Python 3.12 and install bayes_beta with its test and docs extras.
 # Finds pyenv's 3.12 even when pyenv's default is another version.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +29,15 @@ if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys; sys.exit(sys.
     rm -rf .venv
     "$PY" -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e ".[test,docs]"
+# uv (from PyPI) resolves and installs the ~150 packages in about 20 s where pip takes about
+# 2 minutes; pip remains the fallback when uv cannot be had.
+if .venv/bin/python -m pip install --quiet --disable-pip-version-check uv 2>/dev/null &&
+    .venv/bin/python -m uv pip install --python .venv/bin/python --quiet -e ".[test,docs]"; then
+    :
+else
+    echo "uv unavailable; installing with pip (slower)" >&2
+    .venv/bin/python -m pip install --quiet --upgrade pip
+    .venv/bin/python -m pip install --quiet -e ".[test,docs]"
+fi
 .venv/bin/python -m ipykernel install --user --name python3 >/dev/null 2>&1 || true
 echo "bayes_beta installed in .venv ($(.venv/bin/python --version))"

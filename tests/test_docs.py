@@ -2,6 +2,7 @@
 cores) and holds a page for every public name and every shipped notebook, with its figures."""
 
 import importlib
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -26,13 +27,21 @@ def public_names() -> list[str]:
     return names
 
 
-@pytest.mark.docs
-def test_docs_build_with_warnings_as_errors(tmp_path):
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """The site built once for this module's tests, with warnings as errors."""
+    tmp_path = tmp_path_factory.mktemp("docs")
     out = tmp_path / "html"
     run = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b",
                           "html", "-d", str(tmp_path / "doctrees"), str(ROOT / "docs"), str(out)],
                          capture_output=True, text=True, timeout=900)
     assert run.returncode == 0, run.stderr[-5000:]
+    return out
+
+
+@pytest.mark.docs
+def test_docs_build_with_warnings_as_errors(site):
+    out = site
     objects = (out / "objects.inv").read_bytes()
     assert len(objects) > 1000
     generated = {p.stem for p in (out / "api" / "generated").glob("*.html")}
@@ -47,3 +56,26 @@ def test_docs_build_with_warnings_as_errors(tmp_path):
                  "guide/volatility", "guide/many_funds", "guide/forecasts", "guide/classical",
                  "guide/diagnostics", "benchmarks/backtest", "benchmarks/pooling"):
         assert (out / f"{page}.html").is_file(), page
+
+
+@pytest.mark.docs
+def test_docs_serve_mathjax_from_the_site(site):
+    """Equations render offline: every page with maths loads MathJax from the site's
+    ``_static/`` (the file is there), none from a CDN or any other URL."""
+    script = re.compile(r"<script[^>]*\bsrc=\"([^\"]*mathjax[^\"]*)\"", re.IGNORECASE)
+    remote = re.compile(r"(?:https?:)?//[^\"' ]*mathjax|cdn\.jsdelivr\.net/npm/mathjax",
+                        re.IGNORECASE)
+    pages = sorted(site.rglob("*.html"))
+    loading = 0
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        rel = page.relative_to(site).as_posix()
+        assert not remote.search(html), f"{rel}: {remote.search(html).group(0)}"
+        for src in script.findall(html):
+            path = (page.parent / src).resolve()
+            assert "/_static/" in path.as_posix(), f"{rel}: MathJax at {src}, not under _static"
+            assert path.is_relative_to(site.resolve()) and path.is_file(), f"{rel}: {src} missing"
+            loading += 1
+    # the guide's model page is all equations; the notebooks and API pages have more
+    assert "_static/mathjax/" in (site / "guide" / "model.html").read_text(encoding="utf-8")
+    assert loading >= 10, loading

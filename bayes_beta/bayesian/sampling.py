@@ -12,6 +12,8 @@ fallback (``sampler="pymc"``).
 from __future__ import annotations
 
 import hashlib
+import sys
+import weakref
 from collections import OrderedDict
 
 import numpy as np
@@ -27,6 +29,7 @@ _COMPILED: OrderedDict[str, object] = OrderedDict()  # nutpie models compiled in
 _COMPILED_MAX = 16
 #: nutpie compilations in this process (a worker of ``fit_many`` reports it per fund).
 COMPILES = [0]
+_GRAPH_KEYS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # model -> graph hash
 
 
 def initial_points(variant, K: int) -> dict:
@@ -54,24 +57,31 @@ def model_data(model: pm.Model, overrides: dict | None = None) -> dict[str, np.n
 
 def structure_key(model: pm.Model, extra=()) -> str:
     """Identifies a model's compiled form: its log-density graph (data enter by name, not by
-    value), its variables and coordinate sizes, and ``extra`` (e.g. the prior variant)."""
+    value), its variables and coordinate sizes, and ``extra`` (e.g. the prior variant).
+
+    Kept per model object (printing the graph costs about 0.1 s; a fit asks twice)."""
     import pytensor
 
-    h = hashlib.sha256(pytensor.dprint(model.logp(), file="str", print_type=True).encode())
+    if model not in _GRAPH_KEYS:
+        text = pytensor.dprint(model.logp(), file="str", print_type=True)
+        _GRAPH_KEYS[model] = hashlib.sha256(text.encode()).hexdigest()
+    h = hashlib.sha256(_GRAPH_KEYS[model].encode())
     sizes = {name: len(values) for name, values in model.coords.items() if values is not None}
     h.update(repr((list(model.named_vars), sorted(sizes.items()), extra)).encode())
     return h.hexdigest()
 
 
 def compile_model(model: pm.Model, initial: dict | None = None, extra=()):
-    """nutpie's compiled form of ``model``, compiled once per structure in this process."""
-    import nutpie
+    """nutpie's compiled form of ``model``: once per structure in this process, its sampler
+    callbacks loaded from this machine's disk cache when compiled before
+    (:func:`bayes_beta.bayesian.compiled.compile_cached`)."""
+    from bayes_beta.bayesian.compiled import compile_cached
 
     key = structure_key(model, extra)
     if key in _COMPILED:
         _COMPILED.move_to_end(key)
         return _COMPILED[key]
-    compiled = nutpie.compile_pymc_model(model, backend="numba", initial_points=initial or None)
+    compiled = compile_cached(model, initial, extra)
     COMPILES[0] += 1
     _COMPILED[key] = compiled
     while len(_COMPILED) > _COMPILED_MAX:
@@ -149,6 +159,18 @@ def _run_pymc(model, data, *, draws, tune, chains, seed, progress, target_accept
         _set_data(model, old)
 
 
+def _plain_progress_text() -> None:
+    """In a notebook nutpie displays its sampler object as the progress display, whose
+    ``text/plain`` would be ``<nutpie.sample._BackgroundSampler at 0x...>``; give it a plain
+    text (the HTML progress is unchanged)."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is not None:
+        shell.display_formatter.formatters["text/plain"].for_type_by_name(
+            "nutpie.sample", "_BackgroundSampler",
+            lambda obj, p, cycle: p.text("nutpie sampler progress"))
+
+
 def run(
     model: pm.Model,
     *,
@@ -181,6 +203,8 @@ def run(
     import nutpie
 
     compiled = compile_model(model, initial, extra).with_data(**values)
+    if progress:
+        _plain_progress_text()
     threads = {} if cores is None else {"cores": int(cores)}
     tree = nutpie.sample(compiled, draws=draws, tune=tune, chains=chains, seed=seed,
                          progress_bar=progress, save_warmup=False, target_accept=target_accept,

@@ -51,11 +51,11 @@ def test_second_dataset_of_a_shape_compiles_nothing_and_samples_its_own_data(mon
     original = sampling.compile_model
     monkeypatch.setattr(sampling, "compile_model",
                         lambda *a, **k: calls.append(1) or original(*a, **k))
-    import nutpie
+    from bayes_beta.bayesian import compiled
 
     compiles = []
-    real = nutpie.compile_pymc_model
-    monkeypatch.setattr(nutpie, "compile_pymc_model",
+    real = compiled.compile_cached
+    monkeypatch.setattr(compiled, "compile_cached",
                         lambda *a, **k: compiles.append(1) or real(*a, **k))
     reused = run(bb.build_model(second, "y", ["a", "b"]), **kw)["posterior"]
     assert calls and not compiles  # the cached compilation served the second dataset
