@@ -65,8 +65,11 @@ def test_same_draws_as_one_by_one_fits(run):
         for name in ("sigma_state", "sigma_obs"):
             np.testing.assert_array_equal(many.tree["posterior"][name].values,
                                           one.tree["posterior"][name].values)
-        np.testing.assert_array_equal(many.tree["exposures"]["path"].values,
-                                      one.tree["exposures"]["path"].values)
+        # the paths: the same draws and seeds, computed in a worker process and here; the
+        # kernels' last bits may differ between processes that compiled them apart (a fresh
+        # checkout), as in tests/bayesian/test_propagate.py
+        np.testing.assert_allclose(many.tree["exposures"]["path"].values,
+                                   one.tree["exposures"]["path"].values, rtol=1e-10, atol=1e-13)
     # the late fund is NaN before its inception in the FitSet, and starts in its own fit
     late = fs.data["mean"].sel(fund="fund3", factor="f1")
     assert late.isel(time=slice(0, 40)).isnull().all() and late.isel(time=40).notnull()
