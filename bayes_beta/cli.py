@@ -23,7 +23,8 @@ from pathlib import Path
 
 from bayes_beta.errors import ArgumentError, BayesBetaError
 from bayes_beta.specs import load_spec
-from bayes_beta.specs.options import VOLATILITIES
+from bayes_beta.specs.modelfile import spec_sampling
+from bayes_beta.specs.options import DEFAULT_VOLATILITY, VOLATILITIES
 from bayes_beta.version import __version__
 
 EPILOG = """examples:
@@ -67,8 +68,9 @@ def _sampling(p: argparse.ArgumentParser) -> None:
     g.add_argument("--tune", type=int, help="warm-up steps per chain")
     g.add_argument("--chains", type=int, help="number of chains")
     g.add_argument("--seed", type=int, help="random seed")
-    p.add_argument("--volatility", choices=VOLATILITIES,
-                   help="observation-noise model (default: the spec's, else constant)")
+    p.add_argument("--volatility", choices=tuple(VOLATILITIES),
+                   help=f"observation-noise model (default: the spec's, else "
+                        f"{DEFAULT_VOLATILITY})")
     p.add_argument("--quiet", action="store_true", help="no progress messages")
     p.add_argument("--debug", action="store_true", help="show the traceback of a failure")
 
@@ -159,8 +161,8 @@ def _with_options(spec, args):
 
     pick = lambda keys: {k: getattr(args, k) for k in keys  # noqa: E731
                          if getattr(args, k, None) is not None}
-    spec = spec.with_(sampling=replace(spec.sampling, **pick(("draws", "tune", "chains", "seed"))),
-                      **pick(("volatility",)))
+    sampling = spec_sampling(spec.path, spec.sampling, pick(("draws", "tune", "chains", "seed")))
+    spec = spec.with_(sampling=sampling, **pick(("volatility",)))
     return spec.with_(compare=replace(spec.compare, **pick(("lfo", "min_train", "k_threshold"))))
 
 
@@ -303,7 +305,8 @@ def _backtest(args, spec, say) -> int:
     say(f"backtesting {spec.target!r} on {list(spec.factors)} (refit every {args.refit})")
     bt = backtest(df, spec.target, list(spec.factors), variant, refit=args.refit,
                   start=args.start, intercept=spec.intercept, volatility=spec.volatility,
-                  draws=s.draws, tune=s.tune, chains=s.chains, seed=s.seed,
+                  dynamics=spec.dynamics, initial=spec.initial, draws=s.draws, tune=s.tune,
+                  chains=s.chains, seed=s.seed, target_accept=s.target_accept,
                   progress=not args.quiet)
     bt.steps.to_csv(out / "steps.csv", index=False)
     bt.table.to_csv(out / "by_year.csv")

@@ -195,7 +195,7 @@ def bench_fit(df, target, factors, draws, tune, chains) -> dict:
     kept = post.sel(draw=fit.tree["exposures"]["draw"].values)  # the draws fit() propagated
     stacked = stack_draws(kept)
     t = time.perf_counter()
-    exposures(stacked, fit.design, seed=0)
+    exposures(stacked, fit.design, fit.options, seed=0)
     prop = time.perf_counter() - t
     return {
         "cold_s": res["cold"],

@@ -101,7 +101,7 @@ def test_check_prints_the_data_summary():
         ('name = "x"\ndata = "example"\ntarget = "Utl"\nfactors = ["Mkt-RF"]', [],
          "target: column 'Utl'"),
         (TINY, ["--variants", "default,nope"], "priors.nope: no variant 'nope'"),
-        (TINY, ["--draws", "0"], "sampling.draws: must be a positive integer"),
+        (TINY, ["--draws", "0"], "sampling.draws: must be an integer >= 1"),
         (TINY, ["--min-train", "1"], "compare.min_train: must be an integer >= 2"),
     ],
     ids=["bad key value", "unknown column", "unknown variant", "bad draws", "bad min-train"],
@@ -216,7 +216,7 @@ def test_backtest_report_reads_in_a_browser(chromium, backtested):
     (["--out", "{file}/sub"], "cannot be written to"),
     (["--out", "{out}", "--prob", "1.5"], "--prob must be strictly between 0 and 1"),
     (["--out", "{out}", "--min-train", "5"], "min_train must be an integer between"),
-    (["--out", "{out}", "--draws", "0"], "sampling.draws: must be a positive integer"),
+    (["--out", "{out}", "--draws", "0"], "sampling.draws: must be an integer >= 1"),
 ])
 def test_bad_options_exit_2_with_one_line_before_sampling(tiny, tmp_path, args, message,
                                                          monkeypatch, capsys):

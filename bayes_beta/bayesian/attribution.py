@@ -22,6 +22,7 @@ import pandas as pd
 import xarray as xr
 
 from bayes_beta.bayesian.args import check_prob
+from bayes_beta.bayesian.intervals import bounds
 from bayes_beta.errors import ArgumentError
 
 __all__ = ["FREQS", "attribute"]
@@ -62,8 +63,7 @@ def attribute(paths: xr.DataArray, H: np.ndarray, y: np.ndarray, factors, *, int
     da = xr.DataArray(summed, dims=(*SAMPLE, "period", "component"),
                       coords={"chain": paths["chain"], "draw": paths["draw"], "period": labels,
                               "component": comp})
-    q = [(1 - prob) / 2, (1 + prob) / 2]
-    lo, hi = np.quantile(summed, q, axis=(0, 1))
+    lo, hi = bounds(summed, prob, axis=(0, 1))
     observed = np.zeros(len(labels))
     np.add.at(observed, index, y[ok])
     ds = xr.Dataset({
@@ -74,14 +74,14 @@ def attribute(paths: xr.DataArray, H: np.ndarray, y: np.ndarray, factors, *, int
         "observed": (("period",), observed),
         "cumulative": (("period", "component"), np.cumsum(summed.mean((0, 1)), axis=0)),
     }, coords={"period": labels, "component": comp})
-    ds = ds.merge(_shares(contrib[:, :, ok], index, len(labels), components, labels, q))
+    ds = ds.merge(_shares(contrib[:, :, ok], index, len(labels), components, labels, prob))
     ds.attrs.update(prob=prob, freq="step" if freq is None else freq)
     return ds
 
 
-def _shares(contrib, index, n_periods, components, labels, q) -> xr.Dataset:
+def _shares(contrib, index, n_periods, components, labels, prob) -> xr.Dataset:
     """Each component's share of the fitted part's variance per period (NaN for a period of
-    fewer than 3 steps): mean and ``q`` bands over draws."""
+    fewer than 3 steps): mean and ``prob`` bands over draws."""
     f = contrib.sum(-1)
     out = np.full((*contrib.shape[:2], n_periods, contrib.shape[-1]), np.nan)
     for p in range(n_periods):
@@ -95,7 +95,7 @@ def _shares(contrib, index, n_periods, components, labels, q) -> xr.Dataset:
         out[:, :, p] = (c * fp[..., None]).sum(2) / np.where(var > 0, var, np.nan)[..., None]
     with warnings.catch_warnings():  # periods too short for a variance are NaN throughout
         warnings.simplefilter("ignore", RuntimeWarning)
-        lo, hi = np.nanquantile(out, q, axis=(0, 1))
+        lo, hi = bounds(out, prob, axis=(0, 1), skipna=True)
         mean = np.nanmean(out, axis=(0, 1))
     dims = ("period", "factor_share")
     return xr.Dataset({"share_mean": (dims, mean), "share_lower": (dims, lo),

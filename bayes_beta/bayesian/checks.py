@@ -29,6 +29,7 @@ from scipy import special, stats
 
 from bayes_beta.bayesian.args import check_prob
 from bayes_beta.bayesian.propagate import draw_matrices, stack_draws
+from bayes_beta.bayesian.volatility import get_volatility
 from bayes_beta.errors import ArgumentError
 from bayes_beta.kalman.propagate import innovation_draws
 
@@ -222,26 +223,6 @@ def ljung_box(x: np.ndarray, lags: int) -> float:
     return float(n * (n + 2) * np.sum(rho**2 / (n - np.arange(1, lags + 1))))
 
 
-def _predicted_r(fit, stacked, r_t: np.ndarray, rng) -> np.ndarray:
-    """``R_t`` as each draw predicts it before seeing ``y_t`` (module docstring), (S, n)."""
-    volatility = fit.options.volatility
-    if volatility == "student_t":
-        nu = stacked["t_nu"].values[:, None]
-        lam = 1.0 / rng.gamma(nu / 2.0, 2.0 / nu, size=r_t.shape)  # InvGamma(nu/2, nu/2)
-        return stacked["sigma_obs"].values[:, None] ** 2 * lam
-    if volatility != "stochastic":
-        return r_t
-    phi = stacked["vol_persistence"].values[:, None]
-    sigma = stacked["vol_of_vol"].values[:, None] / np.sqrt(fit.design.steps_per_year)
-    mean = (2.0 * np.log(fit.variant.volatility.level * fit.design.y_unit)
-            + stacked["vol_level"].values[:, None])
-    log_r = np.log(r_t)
-    prev = np.concatenate([mean, log_r[:, :-1]], axis=1)
-    sd = np.concatenate([sigma / np.sqrt(1 - phi**2), np.broadcast_to(sigma, log_r[:, 1:].shape)],
-                        axis=1)
-    return np.exp(mean + phi * (prev - mean) + sd * rng.standard_normal(log_r.shape))
-
-
 def mixture_scores(v: np.ndarray, S: np.ndarray):
     """``(PIT, log density)`` per step (n,) of ``y_t`` under the mixture over draws of
     ``N(y_t - v_s, S_s)`` (``v``, ``S``: (draws, n) innovations and their variances); NaN
@@ -301,12 +282,13 @@ def predictive_checks(fit, draws: int = 500, seed=0) -> PredictiveChecks:
     keep = np.unique(np.linspace(0, stacked.sizes["sample"] - 1, draws).round().astype(int))
     stacked = stacked.isel(sample=keep)
     design = fit.design
-    m = draw_matrices(stacked, design)
+    m = draw_matrices(stacked, design, fit.options, fit.variant.correlated)
     H = np.ascontiguousarray(design.H)
     n = len(design.y)
     r_t = np.broadcast_to(m.r_sqrt**2, (len(keep), n))
     v, S = innovation_draws(design.y, H, m.T, m.Q_sqrt, m.r_sqrt, m.b0, m.P0, m.c)
-    S = S - r_t + _predicted_r(fit, stacked, r_t, np.random.default_rng(seed))
+    rng = np.random.default_rng(seed)
+    S = S - r_t + get_volatility(fit.options.volatility).predicted_r(fit, stacked, r_t, rng)
     pit, log_dens = mixture_scores(v, S)
     seen = np.isfinite(pit)
     pit = np.where(seen, np.clip(pit, 1e-12, 1 - 1e-12), np.nan)

@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 import xarray as xr
 
-from bayes_beta.bayesian.model import NOISE_VARS
+from bayes_beta.bayesian.model import noise_vars
 from bayes_beta.errors import SamplingWarning
 
 __all__ = ["check_sampling", "noise_var_names"]
@@ -22,8 +22,8 @@ BFMI_MIN = 0.3
 
 
 def noise_var_names(posterior: xr.Dataset) -> list[str]:
-    """The noise parameters present in a posterior, in :data:`NOISE_VARS` order."""
-    return [v for v in NOISE_VARS if v in posterior.data_vars]
+    """The noise parameters present in a posterior, in :func:`noise_vars` order."""
+    return [v for v in noise_vars() if v in posterior.data_vars]
 
 
 def _labelled(da: xr.DataArray, skip=None):

@@ -18,6 +18,7 @@ import xarray as xr
 from bayes_beta.bayesian import io, sampling
 from bayes_beta.bayesian.args import check_bands_args, check_int, check_sampler_args
 from bayes_beta.bayesian.diagnostics import check_sampling, noise_var_names
+from bayes_beta.bayesian.intervals import SAMPLE_DIMS, describe, interval_table
 from bayes_beta.bayesian.model import Setup, model_from_design, model_setup
 from bayes_beta.bayesian.tree import assemble_tree
 from bayes_beta.data.design import Design, make_design
@@ -26,7 +27,6 @@ from bayes_beta.specs.priors import PriorVariant, get_variant
 
 __all__ = ["Fit", "fit", "fit_design", "fit_spec", "load_fit", "sample"]
 
-SAMPLE_DIMS = ("chain", "draw")
 SOURCES = {"smoothed": "path", "filtered": "filtered_draw"}
 
 
@@ -125,7 +125,7 @@ class Fit:
         """
         return noise_var_names(self.tree["posterior"].to_dataset())
 
-    def summary(self, prob: float = 0.94, kind: str = "eti") -> pd.DataFrame:
+    def summary(self, prob: float = 0.9, kind: str = "eti") -> pd.DataFrame:
         """ArviZ summary of the noise parameters: mean, sd, interval, ESS, r_hat.
 
         One row per scalar entry of the :attr:`noise_vars` (a parameter with a ``factor`` dim
@@ -134,16 +134,20 @@ class Fit:
 
         Parameters
         ----------
-        prob : float, default 0.94
-            Probability of the credible interval, strictly between 0 and 1.
+        prob : float, default 0.9
+            Probability of the credible interval, strictly between 0 and 1 (0.9 like every
+            band and table of the package; it was 0.94, ArviZ's default, before 0.9).
         kind : {"eti", "hdi"}, default "eti"
             Equal-tailed or highest-density interval.
 
         Returns
         -------
         pandas.DataFrame
-            Columns ``mean``, ``sd``, the interval's bounds (``eti94_lb``, ``eti94_ub`` for the
-            defaults), ``ess_bulk``, ``ess_tail``, ``r_hat``, ``mcse_mean`` and ``mcse_sd``.
+            Columns ``mean``, ``sd``, the interval's bounds ``lower`` and ``upper``,
+            ``ess_bulk``, ``ess_tail``, ``r_hat``, ``mcse_mean`` and ``mcse_sd``; ``attrs``
+            ``prob`` and ``kind``. ArviZ's names of the bounds (``eti90_lb``, ``eti90_ub``)
+            still select them, with a ``FutureWarning``
+            (:class:`~bayes_beta.bayesian.intervals.IntervalTable`).
 
         Raises
         ------
@@ -160,12 +164,15 @@ class Fit:
         >>> table.index.tolist()
         ['sigma_state[Mkt-RF]', 'sigma_obs', 'garch_persistence', 'garch_alpha', 'garch_gamma']
         >>> table.columns.tolist()[:4]
-        ['mean', 'sd', 'eti90_lb', 'eti90_ub']
+        ['mean', 'sd', 'lower', 'upper']
         """
         import arviz as az
 
         check_bands_args(prob, kind)
-        return az.summary(self.tree, var_names=self.noise_vars, ci_prob=prob, ci_kind=kind)
+        table = az.summary(self.tree, var_names=self.noise_vars, ci_prob=prob, ci_kind=kind)
+        bound = {c: "lower" if c.endswith("_lb") else "upper" for c in table.columns
+                 if c.endswith(("_lb", "_ub"))}
+        return interval_table(table, bound, prob, kind)
 
     def bands(self, prob: float = 0.9, kind: str = "eti", source: str = "smoothed") -> xr.Dataset:
         r"""Exposure bands (dims time x factor): ``mean``, ``median``, ``lower``, ``upper``.
@@ -216,17 +223,8 @@ class Fit:
         >>> fit.bands(0.5, kind="hdi", source="filtered").attrs
         {'prob': 0.5, 'kind': 'hdi', 'source': 'filtered'}
         """
-        import arviz as az
-
         check_bands_args(prob, kind, source, SOURCES)
-        draws = self.tree["exposures"][SOURCES[source]]
-        interval = (az.eti if kind == "eti" else az.hdi)(draws, prob=prob, dim=list(SAMPLE_DIMS))
-        out = xr.Dataset({
-            "mean": draws.mean(SAMPLE_DIMS),
-            "median": draws.median(SAMPLE_DIMS),
-            "lower": interval.sel(ci_bound="lower", drop=True),
-            "upper": interval.sel(ci_bound="upper", drop=True),
-        })
+        out = describe(self.tree["exposures"][SOURCES[source]], prob, kind)
         out.attrs.update(prob=prob, kind=kind, source=source)
         return out.transpose("time", "factor")
 
@@ -334,8 +332,6 @@ class Fit:
         >>> vol.attrs["volatility"], vol.attrs["annualized"]
         ('garch', True)
         """
-        import arviz as az
-
         check_bands_args(prob, kind)
         post = self.tree["posterior"]
         if "volatility" in post:
@@ -346,10 +342,7 @@ class Fit:
             time = self.tree["observed_data"]["time"]
             draws = post["sigma_obs"].expand_dims(time=time).transpose(*SAMPLE_DIMS, "time")
         draws = draws * (np.sqrt(self.design.steps_per_year) if annualize else 1.0)
-        interval = (az.eti if kind == "eti" else az.hdi)(draws, prob=prob, dim=list(SAMPLE_DIMS))
-        out = xr.Dataset({"mean": draws.mean(SAMPLE_DIMS), "median": draws.median(SAMPLE_DIMS),
-                          "lower": interval.sel(ci_bound="lower", drop=True),
-                          "upper": interval.sel(ci_bound="upper", drop=True)})
+        out = describe(draws, prob, kind)
         out.attrs.update(prob=prob, kind=kind, annualized=bool(annualize),
                          volatility=self.options.volatility)
         return out
@@ -902,7 +895,7 @@ def _sample(setup: Setup, model, *, draws, tune, chains, seed, sampler, progress
         progress=progress,
         target_accept=options.target_accept if target_accept is None else target_accept,
         initial=sampling.initial_points(variant, design.K),
-        extra=(repr(variant), repr(options), design.initial, design.intercept), cores=cores)
+        extra=(variant.structure(), repr(options), design.initial, design.intercept), cores=cores)
     tree = assemble_tree(groups, setup, model, seed=seed, sampler=sampler, path_draws=path_draws)
     problems = check_sampling(tree, warn=check) if check else []
     return Fit(tree, design, variant, options, problems)

@@ -32,6 +32,7 @@ import pandas as pd
 import xarray as xr
 
 from bayes_beta.bayesian.args import check_bands_args, check_choice
+from bayes_beta.bayesian.intervals import bounds, interval
 from bayes_beta.bayesian.io import atomic_write
 from bayes_beta.bayesian.store import Store
 from bayes_beta.errors import ArgumentError, DataError
@@ -76,7 +77,7 @@ def fund_summary(fit, *, seconds: float = np.nan, worker_rss_mb: float = np.nan)
     i90 = PROBS.index(0.9)
     spy = design.steps_per_year
     drift = post["sigma_state"] * np.sqrt(spy)
-    d_lo, d_hi = drift.quantile([0.05, 0.95], dim=list(SAMPLE)).values
+    d_lo, d_hi = (b.values for b in interval(drift, 0.9, dim=SAMPLE))
     params = _scalar_params(post, fit.noise_vars)
     pds = xr.Dataset(params)
     rhat, ess_b, ess_t = (azs.rhat(pds), azs.ess(pds, method="bulk"), azs.ess(pds, method="tail"))
@@ -678,7 +679,7 @@ class FitSet:
             a = path.sel(time=t0, method="nearest")
             b = path.sel(time=t1, method="nearest")
             d = (b - a).values.ravel()
-            lo, hi = np.quantile(d, [(1 - prob) / 2, (1 + prob) / 2])
+            lo, hi = bounds(d, prob)
             rows[fund] = {"from": pd.Timestamp(a["time"].values), "to": pd.Timestamp(b["time"].values),
                           "change": float(d.mean()), "lower": lo, "upper": hi,
                           "p_increase": float((d > 0).mean())}

@@ -21,7 +21,9 @@ import pandas as pd
 import xarray as xr
 
 from bayes_beta.bayesian.args import check_int, check_prob
+from bayes_beta.bayesian.intervals import bounds
 from bayes_beta.bayesian.propagate import draw_matrices, per_draw, stack_draws
+from bayes_beta.bayesian.volatility import get_volatility
 from bayes_beta.data.frames import validate_frame
 from bayes_beta.errors import ArgumentError
 from bayes_beta.kalman.forecast import final_states, moments, simulate
@@ -74,39 +76,6 @@ def _scenario(fit, factors, steps):
     return len(factors), H, mult, pd.DatetimeIndex(factors.index).as_unit("ns")
 
 
-def _future_variance(fit, kept, m, r_n, steps, mult, rng):
-    """``(garch (S, 3) or None, r (S, h) or None)``: the draws' future observation variance."""
-    post, options = kept, fit.options
-    S = m.T.shape[0]
-    get = lambda name: np.asarray(post[name], dtype=float)  # noqa: E731
-    vol = options.volatility
-    if vol == "garch":
-        r_bar, p = get("sigma_obs") ** 2, get("garch_persistence")
-        return np.column_stack([r_bar * (1 - p), get("garch_alpha"), get("garch_gamma")]), None
-    if vol == "constant":
-        return None, np.repeat(get("sigma_obs")[:, None] ** 2, steps, axis=1)
-    if vol == "student_t":
-        nu = get("t_nu")[:, None]
-        lam = (nu / 2) / rng.gamma(nu / 2, size=(S, steps))  # InvGamma(nu/2, nu/2)
-        return None, get("sigma_obs")[:, None] ** 2 * lam
-    if vol == "known":
-        if mult is None:
-            raise ArgumentError("volatility='known' forecasts returns with future variance "
-                                f"multipliers: add the column {fit.design.multiplier_column!r} "
-                                "to factors.")
-        return None, get("sigma_obs")[:, None] ** 2 * mult[None, :]
-    # stochastic: log R_t = base + x_t, x an AR(1) continued from its last value
-    prior, design = fit.variant.volatility, fit.design
-    base = 2 * np.log(prior.level * design.y_unit) + get("vol_level")
-    x = np.log(r_n) - base
-    phi, sd = get("vol_persistence"), get("vol_of_vol") / np.sqrt(design.steps_per_year)
-    r = np.empty((S, steps))
-    for j in range(steps):
-        x = phi * x + sd * rng.standard_normal(S)
-        r[:, j] = np.exp(base + x)
-    return None, r
-
-
 def forecast(fit, steps: int | None = None, factors: pd.DataFrame | None = None, *,
              prob: float = 0.9, seed=None) -> xr.Dataset:
     """Forecast of ``fit`` (module docstring): ``steps`` ahead, or over the dates of
@@ -123,12 +92,12 @@ def forecast(fit, steps: int | None = None, factors: pd.DataFrame | None = None,
     design = fit.design
     draws = fit.tree["exposures"]["draw"].values
     kept = stack_draws(fit.tree["posterior"].to_dataset().sel(draw=draws))
-    m = draw_matrices(kept, design)
+    m = draw_matrices(kept, design, fit.options, fit.variant.correlated)
     b_n, P_n, r_n, v_n = final_states(design.y, np.ascontiguousarray(design.H), m.T, m.Q_sqrt,
                                       m.r_sqrt, m.b0, m.P0, m.c)
     rng = np.random.default_rng(seed)
     S, K = b_n.shape
-    garch, r = _future_variance(fit, kept, m, r_n, steps, mult, rng)
+    garch, r = get_volatility(fit.options.volatility).future_r(fit, kept, r_n, steps, mult, rng)
     z0, z, eps = (rng.standard_normal((S, K)), rng.standard_normal((S, steps, K)),
                   rng.standard_normal((S, steps)))
     beta, ret = simulate(m.T, m.Q_sqrt, m.c, b_n, psd_factor(P_n), z0, z, eps,
@@ -136,8 +105,7 @@ def forecast(fit, steps: int | None = None, factors: pd.DataFrame | None = None,
     Q = m.Q_sqrt @ np.swapaxes(m.Q_sqrt, 1, 2)
     mean, cov = moments(b_n, P_n, m.T, Q, m.c, steps)
     tf = ("time", "factor")
-    q = [(1 - prob) / 2, (1 + prob) / 2]
-    lo, hi = np.quantile(beta, q, axis=0)
+    lo, hi = bounds(beta, prob, axis=0)
     ds = xr.Dataset({
         "exposure": per_draw(kept, beta, tf),
         "exposure_mean": (tf, mean[:, 1:].mean(0)),
@@ -147,7 +115,7 @@ def forecast(fit, steps: int | None = None, factors: pd.DataFrame | None = None,
         "exposure_upper": (tf, hi),
     }, coords={"time": dates, "factor": list(design.factors)})
     if H_future is not None:
-        r_lo, r_hi = np.nanquantile(ret, q, axis=0)
+        r_lo, r_hi = bounds(ret, prob, axis=0, skipna=True)
         ds["return"] = per_draw(kept, ret, ("time",)).assign_coords(time=dates)
         ds["return_mean"] = ("time", np.einsum("tk,stk->t", H_future, mean[:, 1:]) / S)
         ds["return_lower"], ds["return_upper"] = ("time", r_lo), ("time", r_hi)

@@ -22,12 +22,14 @@ import pymc as pm
 import pytensor.tensor as pt
 
 from bayes_beta.bayesian import sampling
-from bayes_beta.bayesian.args import check_int, check_prob, check_seed
+from bayes_beta.bayesian.args import check_int, check_prob
+from bayes_beta.bayesian.intervals import bounds, interval_table
 from bayes_beta.bayesian.model import add_data
 from bayes_beta.classical.lag_smoother import lag_data
 from bayes_beta.errors import DataError, SpecError
 from bayes_beta.kalman.fused_op import kalman_loglik_sum
 from bayes_beta.kalman.propagate import propagate_draws
+from bayes_beta.specs.sampler import Sampling
 
 __all__ = [
     "LAG_VARS",
@@ -133,14 +135,15 @@ def sample_lag_model(model, draws: int = 200, tune: int = 200, chains: int = 2,
     ----------
     model : pymc.Model
         A model from :func:`build_lag_model`.
-    draws : int, default 200
-        Posterior draws per chain.
-    tune : int, default 200
-        Warm-up draws per chain.
-    chains : int, default 2
-        Number of chains.
+    draws, tune, chains : int, default 200, 200, 2
+        Posterior draws and warm-up draws per chain, number of chains
+        (:class:`bayes_beta.Sampling`). Smaller than :func:`bayes_beta.fit`'s 1000, 1000, 4 on
+        purpose: the model has three scalar parameters, and it adds parameter uncertainty to
+        the chapter's lag smoother (a point-estimate workflow) for one series at a time, where
+        400 draws give the bands' 5% and 95% quantiles to a few percent of their width.
     seed : int or None, default 0
-        Random seed (>= 0).
+        Random seed (>= 0). ``0`` rather than a fresh seed on purpose: the lag smoother's tables
+        and plots are reproducible by default, as the classical workflow's are.
     progress : bool, default False
         Show the sampler's progress bar.
     target_accept : float, default 0.9
@@ -171,10 +174,9 @@ def sample_lag_model(model, draws: int = 200, tune: int = 200, chains: int = 2,
     >>> bool(((posterior["a"] > 0) & (posterior["a"] < 1)).all())
     True
     """
-    groups = sampling.run(model, draws=check_int("draws", draws), tune=check_int("tune", tune),
-                          chains=check_int("chains", chains),
-                          seed=check_seed(seed), progress=progress,
-                          target_accept=check_prob("target_accept", target_accept),
+    s = Sampling(draws=draws, tune=tune, chains=chains, seed=seed, target_accept=target_accept)
+    groups = sampling.run(model, draws=s.draws, tune=s.tune, chains=s.chains, seed=s.seed,
+                          progress=progress, target_accept=s.target_accept,
                           extra=("lag model",))
     return groups["posterior"]
 
@@ -199,8 +201,10 @@ def summarize_lag_posterior(posterior, prob: float = 0.9) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One row per parameter; columns ``mean``, ``sd`` and the interval's quantiles (``5%``
-        and ``95%`` for ``prob=0.9``).
+        One row per parameter; columns ``mean``, ``sd``, ``lower`` and ``upper`` (the
+        equal-tailed ``prob`` interval); ``attrs`` ``prob``. The names of earlier releases
+        (``5%`` and ``95%`` for ``prob=0.9``) still select the bounds, with a
+        ``FutureWarning``.
 
     Raises
     ------
@@ -217,13 +221,15 @@ def summarize_lag_posterior(posterior, prob: float = 0.9) -> pd.DataFrame:
     >>> from bayes_beta.bayesian import summarize_lag_posterior
     >>> table = summarize_lag_posterior(posterior, prob=0.9)
     >>> table.index.tolist(), table.columns.tolist()
-    (['a', 'sigma_state', 'sigma_obs'], ['mean', 'sd', '5%', '95%'])
+    (['a', 'sigma_state', 'sigma_obs'], ['mean', 'sd', 'lower', 'upper'])
     """
+    check_prob("prob", prob)
     flat = _flat_draws(posterior)
-    lo, hi = (1 - prob) / 2, (1 + prob) / 2
-    rows = {v: {"mean": x.mean(), "sd": x.std(ddof=1), f"{lo:.0%}": np.quantile(x, lo),
-                f"{hi:.0%}": np.quantile(x, hi)} for v, x in flat.items()}
-    return pd.DataFrame(rows).T
+    old = {f"{(1 - prob) / 2:.0%}": "lower", f"{(1 + prob) / 2:.0%}": "upper"}
+    rows = {v: dict(zip(("mean", "sd", *old), (x.mean(), x.std(ddof=1), *bounds(x, prob)),
+                        strict=True))
+            for v, x in flat.items()}
+    return interval_table(pd.DataFrame(rows).T, old, prob)
 
 
 def _paths(d, flat, pick, seed) -> np.ndarray:
@@ -301,7 +307,7 @@ def lag_posterior_bands(series, posterior, draws: int = 100, prob: float = 0.9,
     total = len(flat["a"])
     pick = np.unique(np.linspace(0, total - 1, min(check_int("draws", draws), total)).astype(int))
     paths = _paths(d, flat, pick, seed)
-    lo, hi = np.quantile(paths, [(1 - prob) / 2, (1 + prob) / 2], axis=0)
+    lo, hi = bounds(paths, prob, axis=0)
     out = pd.DataFrame({"raw": d.z, "mean": paths.mean(0), "median": np.median(paths, 0),
                         "lower": lo, "upper": hi}, index=d.series.index)
     out.attrs.update(prob=prob, draws=len(pick))

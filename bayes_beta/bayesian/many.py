@@ -26,14 +26,15 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from bayes_beta.bayesian.args import check_choice, check_int, check_sampler_args, check_seed
+from bayes_beta.bayesian.args import check_choice, check_int, check_seed
 from bayes_beta.bayesian.fitset import FitSet, open_store
 from bayes_beta.bayesian.perfund import fund_seed, save_fund
 from bayes_beta.bayesian.store import Store
 from bayes_beta.data.frames import validate_frame
 from bayes_beta.errors import ArgumentError, BayesBetaError, DataError
-from bayes_beta.specs.options import DEFAULT_VOLATILITY, ModelOptions
+from bayes_beta.specs.options import VOLATILITIES, ModelOptions
 from bayes_beta.specs.priors import get_variant
+from bayes_beta.specs.sampler import Sampling
 
 __all__ = ["KEEP", "fit_many", "fund_seed"]
 
@@ -46,7 +47,7 @@ COLLECT_EVERY = 10
 _FITTED = [0]
 #: Seconds between rewrites of ``index.csv`` while funds finish (and once at the end).
 INDEX_EVERY_S = 2.0
-SAMPLER_KEYS = ("draws", "tune", "chains", "sampler", "target_accept", "path_draws")
+SAMPLER_KEYS = tuple(k for k in Sampling.keys() if k != "seed")  # a seed per fund: fund_seed
 
 
 def _threads() -> int:
@@ -143,15 +144,12 @@ def _settings(priors, kwargs: dict, keep: str) -> dict:
     unknown = sorted(set(kwargs) - allowed)
     if unknown:
         raise ArgumentError(f"fit_many got unknown options {unknown}; it takes {sorted(allowed)}.")
-    if kwargs.get("volatility") == "known":
-        raise ArgumentError("volatility='known' needs a variance multiplier per fund; fit those "
-                            "funds one by one with bb.fit.")
-    check_sampler_args(**{k: kwargs.get(k, d) for k, d in (
-        ("draws", 1000), ("tune", 1000), ("chains", 4), ("sampler", "nutpie"),
-        ("target_accept", None), ("path_draws", None))}, seed=None, resolve_seed=False)
-    ModelOptions(dynamics=kwargs.get("dynamics", "random_walk"),
-                 likelihood=kwargs.get("likelihood", "fused"),
-                 volatility=kwargs.get("volatility", DEFAULT_VOLATILITY))
+    traits = VOLATILITIES.get(kwargs.get("volatility"))
+    if traits is not None and traits.multiplier:
+        raise ArgumentError(f"volatility={traits.name!r} needs a variance multiplier per fund; "
+                            "fit those funds one by one with bb.fit.")
+    Sampling.pick(kwargs)  # validated here, before any work, by the objects fit uses
+    ModelOptions.pick(kwargs)
     variant = get_variant(priors)
     check_choice("keep", keep, KEEP)
     return {"priors": variant.to_dict(), "keep": keep,

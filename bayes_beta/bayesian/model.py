@@ -5,11 +5,12 @@
     log p(y | theta) = sum_t l_t(theta)                      (bayes_beta.kalman)
 
 The data enter as named model data (``pm.Data``): ``y`` (n,), ``H`` (n, K), the initial state
-``b0_init`` (K,), ``P0_init`` (K, K), and the prior units ``y_unit`` and ``state_unit`` (K,).
-Every random variable is unit-free (:mod:`bayes_beta.bayesian.priors`; ``mu`` and ``b0`` are
-non-centred on the initial state), so the graph and the sampler's starting points depend only on
-the model's *shape* (K, options, prior variant), and one compiled model serves every dataset of
-that shape (:mod:`bayes_beta.bayesian.sampling`).
+``b0_init`` (K,), ``P0_init`` (K, K), the prior units ``y_unit`` and ``state_unit`` (K,) and the
+prior scales ``sigma_obs_scale`` and ``sigma_state_scale`` (K,). Every random variable is
+standard (:mod:`bayes_beta.bayesian.priors`; ``mu`` and ``b0`` are non-centred on the initial
+state), so the graph and the sampler's starting points depend only on the model's *shape* (K,
+options, the prior families and shape numbers), and one compiled model serves every dataset and
+every set of prior scales of that shape (:mod:`bayes_beta.bayesian.sampling`).
 
 The likelihood is the fused numba Op of :mod:`bayes_beta.kalman.fused_op` (``"fused"``) or the
 pytensor scan graph (``"scan"``); the tests hold the two equal.
@@ -27,24 +28,35 @@ from typing import NamedTuple
 
 import numpy as np
 import pymc as pm
-import pytensor
 import pytensor.tensor as pt
 
-from bayes_beta.bayesian.priors import noise_dist, noise_variable
-from bayes_beta.bayesian.volatility import VOLATILITY_VARS, observation_noise, volatility_data
+from bayes_beta.bayesian.modeldata import add_data
+from bayes_beta.bayesian.priors import noise_dist, noise_variable, scale_data
+from bayes_beta.bayesian.volatility import (
+    VOLATILITY_VARS,
+    observation_noise,
+    volatility_data,
+    volatility_variables,
+)
 from bayes_beta.data.design import Design, make_design
 from bayes_beta.errors import SpecError
 from bayes_beta.kalman.fused_op import kalman_loglik_sum
 from bayes_beta.kalman.graph import Params, kalman_filter_graph
-from bayes_beta.specs.options import DEFAULT_VOLATILITY, ModelOptions
+from bayes_beta.specs.options import DEFAULT_VOLATILITY, ModelOptions, volatility_traits
 from bayes_beta.specs.priors import PriorVariant, get_variant
 
 __all__ = ["DATA_VARS", "NOISE_VARS", "Setup", "add_data", "build_model", "model_from_design",
-           "model_setup"]
+           "model_setup", "noise_vars"]
 
 NOISE_VARS = ("sigma_state", "sigma_obs", "phi", "mu", "b0", "chol_state_corr",
               *VOLATILITY_VARS)
-DATA_VARS = ("y", "H", "b0_init", "P0_init", "y_unit", "state_unit")
+
+
+def noise_vars() -> tuple[str, ...]:
+    """:data:`NOISE_VARS` and the scalar parameters of every registered volatility model."""
+    return tuple(dict.fromkeys((*NOISE_VARS, *volatility_variables())))
+DATA_VARS = ("y", "H", "b0_init", "P0_init", "y_unit", "state_unit", "sigma_obs_scale",
+             "sigma_state_scale")
 
 _SETUPS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -69,14 +81,6 @@ class Matrices(NamedTuple):
     c: pt.TensorVariable  # the control input (1 - phi) mu, or zeros
 
 
-def add_data(name: str, value) -> pt.TensorVariable:
-    """Model data ``name`` holding ``value`` as a float array (NaN kept as NaN: ``pm.Data``
-    would turn an array with NaN into a masked array, which the kernels cannot take)."""
-    var = pytensor.shared(np.array(value, dtype=np.float64), name=name)
-    pm.modelcontext(None).register_data_var(var)
-    return var
-
-
 def data_values(design: Design, options: ModelOptions | None = None) -> dict[str, np.ndarray]:
     """The model data of a design, by name (:data:`DATA_VARS` and what the volatility model
     needs)."""
@@ -87,15 +91,16 @@ def data_values(design: Design, options: ModelOptions | None = None) -> dict[str
 
 
 def _state_noise(variant: PriorVariant, K: int, state_unit):
-    """``Q_sqrt``: ``diag(sigma_state)``, or ``diag(state_unit) L`` with ``L`` the unit-free
-    LKJ-Cholesky factor ``chol_state`` (correlations ``chol_state_corr``)."""
+    """``Q_sqrt``: ``diag(sigma_state)``, or ``diag(state_unit x sigma_state_scale) L`` with
+    ``L`` the standard LKJ-Cholesky factor ``chol_state`` (correlations ``chol_state_corr``)."""
     if not variant.correlated:
         sigma_state = noise_variable(variant.state, "sigma_state", state_unit, dims="factor")
         return pt.diag(sigma_state)
+    unit = state_unit * scale_data(variant.state, "sigma_state", "factor")
     chol, _, stds = pm.LKJCholeskyCov("chol_state", n=K, eta=variant.lkj_eta,
                                       sd_dist=noise_dist(variant.state, K), compute_corr=True)
-    pm.Deterministic("sigma_state", state_unit * stds, dims="factor")
-    return pm.Deterministic("L_state", state_unit[:, None] * chol, dims=("factor", "factor_"))
+    pm.Deterministic("sigma_state", unit * stds, dims="factor")
+    return pm.Deterministic("L_state", unit[:, None] * chol, dims=("factor", "factor_"))
 
 
 def _matrices(design: Design, variant: PriorVariant, options: ModelOptions, data) -> Matrices:
@@ -176,16 +181,18 @@ def model_from_design(design: Design, variant: PriorVariant,
     >>> sorted(rv.name for rv in model.free_RVs)
     ['sigma_obs_z', 'sigma_state_z']
     >>> [data.name for data in model.data_vars]
-    ['y', 'H', 'b0_init', 'P0_init', 'y_unit', 'state_unit']
+    ['y', 'H', 'b0_init', 'P0_init', 'y_unit', 'state_unit', 'sigma_obs_scale', 'sigma_state_scale']
     """
     options = options or ModelOptions()
     coords = {"factor": list(design.factors), "factor_": list(design.factors)}
-    if options.volatility not in ("constant", "garch"):  # a variance per step in the posterior
+    traits = volatility_traits(options.volatility)
+    if traits.per_step:  # a variance per step in the posterior
         coords["time"] = design.time
-    if options.volatility == "known" and design.multiplier is None:
-        raise SpecError("volatility='known' needs a column of variance multipliers: pass "
-                        "variance_multiplier=<column> to bb.fit or bb.build_model.")
-    if options.volatility != "known" and design.multiplier is not None:
+    if traits.multiplier and design.multiplier is None:
+        raise SpecError(f"volatility={options.volatility!r} needs a column of variance "
+                        "multipliers: pass variance_multiplier=<column> to bb.fit or "
+                        "bb.build_model.")
+    if not traits.multiplier and design.multiplier is not None:
         raise SpecError(f"variance_multiplier={design.multiplier_column!r} is used only by "
                         f"volatility='known'; got volatility={options.volatility!r}.")
     with pm.Model(coords=coords) as model:

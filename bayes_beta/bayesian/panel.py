@@ -28,11 +28,13 @@ import pymc as pm
 import pytensor.tensor as pt
 import xarray as xr
 
+from bayes_beta.bayesian.intervals import bounds
 from bayes_beta.bayesian.model import add_data
+from bayes_beta.bayesian.volatility import garch_terms, get_volatility
 from bayes_beta.data.design import make_design
 from bayes_beta.errors import ArgumentError, DataError
 from bayes_beta.kalman.batch_op import kalman_loglik_batch
-from bayes_beta.specs.options import ModelOptions
+from bayes_beta.specs.options import VOLATILITIES, ModelOptions
 from bayes_beta.specs.priors import PriorVariant
 
 __all__ = ["FUND_VARS", "POPULATION_VARS", "Panel", "check_pooling", "fund_posterior",
@@ -44,7 +46,9 @@ FUND_VARS = ("sigma_state", "sigma_obs", "garch_persistence", "garch_share", "ga
 #: Population hyperparameters (no ``fund`` dim).
 POPULATION_VARS = ("drift_mu", "drift_tau", "obs_mu", "obs_tau", "persistence_mu",
                    "persistence_tau", "share_mu", "share_tau")
-POOLED_VOLATILITIES = ("constant", "garch")
+def pooled_volatilities() -> tuple[str, ...]:
+    """The volatility models the pooled model takes (their traits say ``pooled=True``)."""
+    return tuple(name for name, traits in VOLATILITIES.items() if traits.pooled)
 
 
 
@@ -77,8 +81,8 @@ class Panel(NamedTuple):
 
 def check_pooling(options: ModelOptions, variant: PriorVariant, initial) -> None:
     """Refuse, before any work, what the pooled model does not cover."""
-    if options.volatility not in POOLED_VOLATILITIES:
-        raise ArgumentError(f"pooling='partial' takes volatility in {POOLED_VOLATILITIES}; got "
+    if options.volatility not in pooled_volatilities():
+        raise ArgumentError(f"pooling='partial' takes volatility in {pooled_volatilities()}; got "
                             f"{options.volatility!r}. Fit that model with pooling='none'.")
     if options.dynamics != "random_walk":
         raise ArgumentError("pooling='partial' takes dynamics='random_walk'; fit "
@@ -149,14 +153,14 @@ def _noise(pp, volatility: str, data):
                                                          "obs" in pp.centred),
                                  dims="fund")
     r_bar = sigma_obs**2
-    if volatility == "constant":
+    if get_volatility(volatility).form == "constant":
         return r_bar
     p = _logit_normal("persistence", pp.persistence, pp.persistence_sd, pp.persistence_spread,
                       "persistence" in pp.centred)
     share = _logit_normal("share", pp.share, pp.share_sd, pp.share_spread, "share" in pp.centred)
     alpha = pm.Deterministic("garch_alpha", p * share, dims="fund")
     gamma = pm.Deterministic("garch_gamma", p * (1.0 - share), dims="fund")
-    return pt.stack([r_bar * (1.0 - p), alpha, gamma, r_bar], axis=1)
+    return pt.stack(garch_terms(r_bar, p, alpha, gamma), axis=1)
 
 
 def panel_model(panel: Panel, variant: PriorVariant, options: ModelOptions | None = None, *,
@@ -180,7 +184,8 @@ def panel_model(panel: Panel, variant: PriorVariant, options: ModelOptions | Non
         loglik = kalman_loglik_batch(data["y"], H, data["start"], data["stop"],
                                      pt.constant(np.ones((F, K))), Q, r, data["b0_init"],
                                      data["P0_init"], pt.constant(np.zeros((F, K))),
-                                     noise=options.volatility, parallel=parallel)
+                                     noise=get_volatility(options.volatility).form,
+                                     parallel=parallel)
         pm.Potential("loglik", loglik.sum())
     return model
 
@@ -217,7 +222,7 @@ def population(joint: xr.DataTree, prob: float = 0.9) -> pd.DataFrame:
         for entry in entries:
             x = da.sel(factor=entry[0]) if entry else da
             label = f"{name}[{entry[0]}]" if entry else name
-            lo, hi = np.quantile(x.values, [(1 - prob) / 2, (1 + prob) / 2])
+            lo, hi = bounds(x.values, prob)
             sel = {"factor": entry[0]} if entry else {}
             rows[label] = {"mean": float(x.mean()), "sd": float(x.std()), "lower": lo,
                            "upper": hi, "r_hat": float(rhat[name].sel(sel)),

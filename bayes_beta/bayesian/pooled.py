@@ -43,8 +43,9 @@ from bayes_beta.bayesian.panel import (
 from bayes_beta.bayesian.perfund import fund_seed, save_fund
 from bayes_beta.bayesian.store import Store
 from bayes_beta.bayesian.tree import assemble_tree
-from bayes_beta.specs.options import DEFAULT_VOLATILITY, ModelOptions
+from bayes_beta.specs.options import ModelOptions
 from bayes_beta.specs.priors import get_variant
+from bayes_beta.specs.sampler import Sampling
 
 __all__ = ["JOINT_FILE", "fit_pooled", "read_joint"]
 
@@ -69,12 +70,12 @@ def _write_joint(store: Store, groups: dict, attrs: dict) -> xr.DataTree:
 
 
 def _sample_joint(panel, variant, options, store, *, draws, tune, chains, seed,
-                  progress, target_accept, cores) -> xr.DataTree:
+                  progress, target_accept, cores, sampler="nutpie") -> xr.DataTree:
     cores = cores or os.cpu_count() or 1
     model = panel_model(panel, variant, options, parallel=chains < cores)
     start = time.perf_counter()
     groups = sampling.run(model, draws=draws, tune=tune, chains=chains, seed=seed,
-                          progress=progress, target_accept=target_accept,
+                          sampler=sampler, progress=progress, target_accept=target_accept,
                           extra=("pooled", repr(variant), repr(options)), cores=cores)
     attrs = {"sampling_seconds": time.perf_counter() - start, "pooling": "partial",
              "seed": -1 if seed is None else int(seed)}
@@ -109,9 +110,7 @@ def fit_pooled(returns: pd.DataFrame, factors: pd.DataFrame, priors, *, store: S
     """The pooled fit behind ``bb.fit_many(..., pooling="partial")`` (module docstring);
     ``returns``/``factors`` are checked and aligned, ``settings`` are the store's."""
     variant = get_variant(priors)
-    model_options = ModelOptions(dynamics=options.get("dynamics", "random_walk"),
-                                 likelihood=options.get("likelihood", "fused"),
-                                 volatility=options.get("volatility", DEFAULT_VOLATILITY))
+    model_options, nuts = ModelOptions.pick(options), Sampling.pick(options)
     initial = options.get("initial", "ols")
     check_pooling(model_options, variant, initial)
     panel = make_panel(returns, factors, intercept=options.get("intercept", False),
@@ -119,15 +118,15 @@ def fit_pooled(returns: pd.DataFrame, factors: pd.DataFrame, priors, *, store: S
     store.create({"funds": panel.funds, "factors": [str(f) for f in factors.columns],
                   "settings": {**settings, "seed": seed}}, resume=resume)
     joint = read_joint(store.root) if resume else None
-    target_accept = options.get("target_accept") or model_options.target_accept
+    target_accept = nuts.target_accept or model_options.target_accept
     if joint is None:
         # an unseeded run draws its seed now and records it in joint.nc (and, as
         # fund_seed(seed, fund), in each fund's fit), so it can be repeated
         seed = fresh_seed() if seed is None else seed
         joint = _sample_joint(panel, variant, model_options, store,
-                              draws=options.get("draws", 1000), tune=options.get("tune", 1000),
-                              chains=options.get("chains", 4), seed=seed, progress=progress,
-                              target_accept=target_accept, cores=cores)
+                              draws=nuts.draws, tune=nuts.tune, chains=nuts.chains, seed=seed,
+                              progress=progress, target_accept=target_accept, cores=cores,
+                              sampler=nuts.sampler)
     elif seed is None and int(joint.attrs.get("seed", -1)) >= 0:
         seed = int(joint.attrs["seed"])  # a resumed unseeded run: the seed it drew
     names = [v for v in (*POPULATION_VARS, *FUND_VARS) if v in joint["posterior"].data_vars]
@@ -142,7 +141,7 @@ def fit_pooled(returns: pd.DataFrame, factors: pd.DataFrame, priors, *, store: S
             warnings.simplefilter("ignore")
             fit = _propagate(fund, panel, joint, variant, model_options,
                              _fund_problems(problems, fund, funds), seed=fund_seed(seed, fund),
-                             path_draws=options.get("path_draws"))
+                             path_draws=nuts.path_draws)
         summary = save_fund(store, fund, fit, keep)
         seconds = time.perf_counter() - t0
         summary["seconds"] = seconds

@@ -21,8 +21,10 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from bayes_beta.bayesian.volatility import get_volatility
 from bayes_beta.data.design import Design
-from bayes_beta.kalman.propagate import garch_variances, loglik_draws, propagate_seeded
+from bayes_beta.kalman.propagate import loglik_draws, propagate_seeded
+from bayes_beta.specs.options import ModelOptions
 from bayes_beta.specs.statespace import psd_factor
 
 __all__ = ["CHUNK_VALUES", "DrawMatrices", "draw_matrices", "draw_seeds", "exposures",
@@ -47,49 +49,36 @@ def stack_draws(posterior: xr.Dataset) -> xr.Dataset:
     return posterior.stack(sample=SAMPLE).transpose("sample", ...)
 
 
-def draw_matrices(draws, design: Design) -> DrawMatrices:
-    """Model matrices of each draw from a stacked posterior (or a dict of arrays, draws first);
-    the observation sd per step comes from ``volatility``, or from the GARCH recursion."""
-    return matrices_and_loglik(draws, design, loglik=False)[0]
+def draw_matrices(draws, design: Design, options: ModelOptions,
+                  correlated: bool = False) -> DrawMatrices:
+    """Model matrices of each draw from a stacked posterior (or a dict of arrays, draws first)
+    of the model ``options`` describe (``correlated``: the variant's full ``Q``); the
+    observation sd per step comes from the volatility model
+    (:meth:`~bayes_beta.bayesian.volatility.VolatilityModel.r_sqrt`)."""
+    return matrices_and_loglik(draws, design, options, correlated, loglik=False)[0]
 
 
-def matrices_and_loglik(draws, design: Design, loglik: bool = True):
+def matrices_and_loglik(draws, design: Design, options: ModelOptions, correlated: bool = False,
+                        loglik: bool = True):
     """``(DrawMatrices, l_t)`` of each draw (``l_t`` (S, n), or ``None`` when not asked for):
-    for GARCH draws one filter pass gives both the variances ``r_t`` and ``l_t``."""
+    a volatility model that runs a recursion on the filter (GARCH) gives both in one pass."""
     get = lambda name: np.asarray(draws[name], dtype=float)  # noqa: E731
     S, K = get("sigma_state").shape[0], design.K
-    Q_sqrt = get("L_state") if "L_state" in draws else get("sigma_state")[:, :, None] * np.eye(K)
-    if "phi" in draws:
+    Q_sqrt = get("L_state") if correlated else get("sigma_state")[:, :, None] * np.eye(K)
+    if options.dynamics == "mean_reverting":
         T, c = get("phi"), (1.0 - get("phi")) * get("mu")
     else:
         T, c = np.ones((S, K)), np.zeros((S, K))
-    if "b0" in draws:
+    if design.initial == "prior":
         b0, P0 = get("b0"), np.zeros((S, K, K))
     else:
         b0, P0 = np.broadcast_to(design.b0, (S, K)), np.broadcast_to(design.P0, (S, K, K))
-    ll = None
-    if "volatility" in draws:
-        r_sqrt = get("volatility")
-    elif "garch_alpha" in draws:
-        r, ll = _garch_paths(get, design, T, Q_sqrt, b0, P0, c)
-        r_sqrt = np.sqrt(r)
-    else:
-        r_sqrt = get("sigma_obs").reshape(S, 1)
+    r_sqrt, ll = get_volatility(options.volatility).r_sqrt(get, design, (T, Q_sqrt, b0, P0, c))
     m = DrawMatrices(*(np.ascontiguousarray(a) for a in (T, Q_sqrt, r_sqrt, b0, P0, c)))
     if loglik and ll is None:
         ll = loglik_draws(design.y, np.ascontiguousarray(design.H), m.T, m.Q_sqrt, m.r_sqrt,
                           m.b0, m.P0, m.c)
     return m, ll
-
-
-def _garch_paths(get, design, T, Q_sqrt, b0, P0, c):
-    """``(r_t, l_t)`` (S, n) each of every draw's GARCH recursion
-    (:mod:`bayes_beta.bayesian.volatility`)."""
-    r_bar = get("sigma_obs") ** 2
-    p = get("garch_persistence")
-    params = np.stack([r_bar * (1.0 - p), get("garch_alpha"), get("garch_gamma"), r_bar], 1)
-    return garch_variances(design.y, np.ascontiguousarray(design.H), *(
-        np.ascontiguousarray(a) for a in (T, Q_sqrt, params, b0, P0, c)))
 
 
 def per_draw(stacked: xr.Dataset, values: np.ndarray, dims) -> xr.DataArray:
@@ -125,9 +114,11 @@ def _mix(base, chain, draw) -> np.ndarray:
     return ((x ^ (x >> np.uint64(31))) >> np.uint64(32)).astype(np.uint32)
 
 
-def loglik_per_draw(stacked: xr.Dataset, design: Design) -> xr.DataArray:
+def loglik_per_draw(stacked: xr.Dataset, design: Design, options: ModelOptions,
+                    correlated: bool = False) -> xr.DataArray:
     """``l_t`` of every draw, dims (chain, draw, time): the filter alone."""
-    return per_draw(stacked, matrices_and_loglik(stacked, design)[1], ("time",))
+    return per_draw(stacked, matrices_and_loglik(stacked, design, options, correlated)[1],
+                    ("time",))
 
 
 class _Moments:
@@ -154,8 +145,9 @@ class _Moments:
 CHUNK_VALUES = 4_000_000
 
 
-def exposures(stacked: xr.Dataset, design: Design, seed=None,
-              matrices: DrawMatrices | None = None) -> tuple[xr.Dataset, xr.DataArray]:
+def exposures(stacked: xr.Dataset, design: Design, options: ModelOptions, seed=None,
+              matrices: DrawMatrices | None = None,
+              correlated: bool = False) -> tuple[xr.Dataset, xr.DataArray]:
     """``(exposures, loglik_t)`` of the draws in ``stacked`` (see the module docstring).
 
     ``exposures`` holds per draw the joint smoothed ``path`` and a real-time ``filtered_draw``
@@ -165,7 +157,7 @@ def exposures(stacked: xr.Dataset, design: Design, seed=None,
     output of each draw is reduced to moments chunk by chunk (:data:`CHUNK_VALUES`).
     ``matrices``: the draws' :class:`DrawMatrices` when already computed.
     """
-    m = draw_matrices(stacked, design) if matrices is None else matrices
+    m = draw_matrices(stacked, design, options, correlated) if matrices is None else matrices
     S, K, n = m.T.shape[0], design.K, len(design.y)
     seeds = draw_seeds(seed, stacked["chain"].values, stacked["draw"].values)
     y, H, P0_sqrt = design.y, np.ascontiguousarray(design.H), np.ascontiguousarray(psd_factor(m.P0))
@@ -181,7 +173,7 @@ def exposures(stacked: xr.Dataset, design: Design, seed=None,
         for acc, x in zip(moments.values(), scratch, strict=True):
             acc.add(x)
     tf = ("time", "factor")
-    if "volatility" not in stacked and m.r_sqrt.shape[1] > 1:  # GARCH: a path of the filter
+    if get_volatility(options.volatility).form == "garch":  # a path of the filter
         extra = {"volatility": per_draw(stacked, m.r_sqrt, ("time",))}
     else:
         extra = {}

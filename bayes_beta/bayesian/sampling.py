@@ -1,9 +1,9 @@
 """The one sampling path: :func:`compile_model` once per model shape, :func:`run` on any data.
 
-A model's data (``pm.Data``: ``y``, ``H``, the initial state, the prior units) are not part of
-its compiled form, so :func:`compile_model` keys nutpie's compilation on the model's structure
-(its log-density graph, variables, prior variant and options) and reuses it for every dataset
-of the same shape; :func:`run` hands the current data to the compiled model
+A model's data (``pm.Data``: ``y``, ``H``, the initial state, the prior units and scales) are
+not part of its compiled form, so :func:`compile_model` keys nutpie's compilation on the model's
+structure (its log-density graph, variables, the prior variant's structure and options) and
+reuses it for every dataset and prior scale of the same shape; :func:`run` hands the current data to the compiled model
 (``CompiledModel.with_data``) and samples. The fit, the LFO refits (``y`` with the future
 masked) and the Bayesian lag smoother all sample through here. PyMC's own NUTS is the
 fallback (``sampler="pymc"``).
@@ -21,10 +21,10 @@ import pymc as pm
 import xarray as xr
 
 from bayes_beta.errors import SpecError
+from bayes_beta.specs.sampler import SAMPLERS, check_choice
 
 __all__ = ["SAMPLERS", "compile_model", "initial_points", "log_prior", "model_data", "run"]
 
-SAMPLERS = ("nutpie", "pymc")
 _COMPILED: OrderedDict[str, object] = OrderedDict()  # nutpie models compiled in this process
 _COMPILED_MAX = 16
 #: nutpie compilations in this process (a worker of ``fit_many`` reports it per fund).
@@ -37,12 +37,12 @@ def initial_points(variant, K: int) -> dict:
 
     nutpie's default start of an LKJ-Cholesky ``Q`` draws the sd prior through scipy on a
     read-only constant, which fails with NumPy 2.5; start the unit-free factor at
-    ``diag(scale)`` (packed lower triangle, row by row).
+    the identity (packed lower triangle, row by row; the variant's scales multiply it as model
+    data, :mod:`bayes_beta.bayesian.priors`).
     """
     if not getattr(variant, "correlated", False):
         return {}
-    L = np.diag(np.broadcast_to(np.asarray(variant.state.scale, dtype=float), (K,)))
-    return {"chol_state": L[np.tril_indices(K)]}
+    return {"chol_state": np.eye(K)[np.tril_indices(K)]}
 
 
 def model_data(model: pm.Model, overrides: dict | None = None) -> dict[str, np.ndarray]:
@@ -193,8 +193,7 @@ def run(
     tells compiled forms apart; ``cores``: threads running chains (default: all cores).
     Returns the ``posterior`` and ``sample_stats`` Datasets.
     """
-    if sampler not in SAMPLERS:
-        raise SpecError(f"sampler must be one of {SAMPLERS}; got {sampler!r}.")
+    check_choice("sampler", sampler, SAMPLERS)
     values = model_data(model, data)
     if sampler == "pymc":
         tree = _run_pymc(model, values, draws=draws, tune=tune, chains=chains, seed=seed,

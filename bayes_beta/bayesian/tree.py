@@ -109,20 +109,20 @@ def assemble_tree(groups: dict, setup: Setup, model: pm.Model, *, seed=None,
     default), labelled by their ``draw`` index in the posterior. ``model=None`` leaves out
     the ``log_prior`` group (a fund of a pooled fit, whose prior is the population's).
     """
-    design = setup.design
+    design, options, correlated = setup.design, setup.options, setup.variant.correlated
     post = groups["posterior"]
     step = path_draw_step(post.sizes["chain"], post.sizes["draw"], len(design.y), design.K,
                           path_draws)
     kept = stack_draws(post.isel(draw=slice(None, None, step)))
     if step == 1:
-        ex, loglik_t = exposures(kept, design, seed=seed)
+        ex, loglik_t = exposures(kept, design, options, seed=seed, correlated=correlated)
     else:  # every draw's l_t (and GARCH variances) in one pass; the kept draws reuse them
         every = stack_draws(post)
-        m, ll = matrices_and_loglik(every, design)
+        m, ll = matrices_and_loglik(every, design, options, correlated)
         rows = np.arange(post.sizes["chain"] * post.sizes["draw"]).reshape(
             post.sizes["chain"], post.sizes["draw"])[:, ::step].ravel()
-        ex, _ = exposures(kept, design, seed=seed,
-                          matrices=DrawMatrices(*(a[rows] for a in m)))
+        ex, _ = exposures(kept, design, options, seed=seed,
+                          matrices=DrawMatrices(*(a[rows] for a in m)), correlated=correlated)
         loglik_t = per_draw(every, ll, ("time",))
     coords = {"time": design.time.rename(None), "factor": list(design.factors)}
     ex = ex.assign_coords(coords)

@@ -37,11 +37,14 @@ from bayes_beta.data.design import make_design
 from bayes_beta.data.regression import complete_rows, ols
 from bayes_beta.errors import ArgumentError
 from bayes_beta.kalman.propagate import innovation_draws
-from bayes_beta.specs.options import DEFAULT_VOLATILITY
+from bayes_beta.specs.options import DEFAULT_VOLATILITY, VOLATILITIES, ModelOptions
+from bayes_beta.specs.sampler import Sampling
 
 __all__ = ["Backtest", "backtest", "rolling_ols"]
 
-BACKTEST_VOLATILITIES = ("constant", "garch")
+def backtest_volatilities() -> tuple[str, ...]:
+    """The volatility models a backtest takes (their traits say ``backtest=True``)."""
+    return tuple(name for name, traits in VOLATILITIES.items() if traits.backtest)
 
 
 class Backtest(NamedTuple):
@@ -197,9 +200,10 @@ def _bayes_block(df, target, factors, i0, i1, prob, options):
         warnings.simplefilter("ignore")
         fit = bayes_fit(df.iloc[:i0], target, factors, progress=False, check=False, **options)
     design = make_design(df.iloc[:i1], target, factors, intercept=fit.design.intercept,
+                         initial=fit.design.initial,
                          units=(fit.design.y_unit, fit.design.state_unit))  # training's start
     kept = stack_draws(fit.tree["posterior"].to_dataset())
-    m = draw_matrices(kept, design)
+    m = draw_matrices(kept, design, fit.options, fit.variant.correlated)
     v, S = innovation_draws(design.y, np.ascontiguousarray(design.H), m.T, m.Q_sqrt, m.r_sqrt,
                             m.b0, m.P0, m.c)
     return _mixture_steps(v, S, design.y, range(i0, i1), prob)
@@ -223,8 +227,10 @@ def _mle_block(df, target, factors, i0, i1, prob, intercept):
 
 def backtest(df: pd.DataFrame, target: str, factors, priors="default", *, refit: str = "Y",
              start=None, windows=None, prob: float = 0.9, intercept: bool = False,
-             volatility: str = DEFAULT_VOLATILITY, draws: int = 500, tune: int = 500,
-             chains: int = 2, seed: int | None = 0, progress: bool = False) -> Backtest:
+             volatility: str = DEFAULT_VOLATILITY, dynamics: str = "random_walk",
+             initial: str = "ols", draws: int = 500, tune: int = 500, chains: int = 2,
+             seed: int | None = 0, target_accept: float | None = None,
+             progress: bool = False) -> Backtest:
     r"""Out-of-sample one-step forecasts by the Bayesian fit and what practitioners use.
 
     The test period (from ``start``) is cut into blocks at each ``refit`` date (``"Y"``: every
@@ -271,12 +277,23 @@ def backtest(df: pd.DataFrame, target: str, factors, priors="default", *, refit:
         A time-varying alpha in the Bayesian and MLE models.
     volatility : {"garch", "constant"}, default "garch"
         The Bayesian fit's observation noise model.
+    dynamics, initial : str, default "random_walk", "ols"
+        The Bayesian fit's state dynamics and initial state (as in :func:`bayes_beta.fit`).
     draws, tune, chains : int, default 500, 500, 2
-        The Bayesian fits' sampler settings.
+        The Bayesian fits' sampler settings (:class:`bayes_beta.Sampling`). Smaller than
+        :func:`bayes_beta.fit`'s 1000, 1000, 4 on purpose: a backtest refits once per block
+        (28 refits on the weekly example), and its scores average the one-step predictive over
+        the draws, whose Monte Carlo error at 1,000 draws is far below the differences between
+        methods.
     seed : int or None, default 0
-        The Bayesian fits' seed.
+        The seed of every block's Bayesian fit. ``0`` rather than a
+        fresh seed on purpose: a backtest is a comparison of methods, and a fixed seed makes two
+        runs on the same data give the same table; ``None`` draws a fresh one.
+    target_accept : float, optional
+        NUTS's target acceptance rate; ``None``: the model's default.
     progress : bool, default False
-        Print the block being fitted.
+        Print the block being fitted (off by default: a backtest is usually run in a script or
+        by ``bayes-beta backtest``, which turns it on unless ``--quiet``).
 
     Returns
     -------
@@ -315,11 +332,13 @@ def backtest(df: pd.DataFrame, target: str, factors, priors="default", *, refit:
     """
     if refit not in ("Y", "Q", "M"):
         raise ArgumentError(f"refit must be 'Y', 'Q' or 'M'; got {refit!r}.")
-    if volatility not in BACKTEST_VOLATILITIES:
-        raise ArgumentError(f"backtest takes volatility in {BACKTEST_VOLATILITIES}; got "
+    if volatility not in backtest_volatilities():
+        raise ArgumentError(f"backtest takes volatility in {backtest_volatilities()}; got "
                             f"{volatility!r}.")
     prob = check_prob("prob", prob)
-    design = make_design(df, target, factors, intercept=intercept)
+    Sampling(draws=draws, tune=tune, chains=chains, seed=seed, target_accept=target_accept)
+    ModelOptions(dynamics=dynamics, volatility=volatility)
+    design = make_design(df, target, factors, intercept=intercept, initial=initial)
     spy = design.steps_per_year
     steps = round(spy)  # 52 weeks, 12 months, ~252 days: windows of 3 and 5 years
     windows = tuple(windows) if windows is not None else (3 * steps, 5 * steps)
@@ -339,7 +358,8 @@ def backtest(df: pd.DataFrame, target: str, factors, priors="default", *, refit:
     cuts = [first] + [i for i in range(first + 1, len(time)) if period[i] != period[i - 1]]
     cuts.append(len(time))
     options = {"priors": priors, "draws": draws, "tune": tune, "chains": chains, "seed": seed,
-               "intercept": intercept, "volatility": volatility}
+               "intercept": intercept, "volatility": volatility, "dynamics": dynamics,
+               "initial": initial, "target_accept": target_accept}
     y, H = design.y, design.H
     rows = []
     for b, (i0, i1) in enumerate(itertools.pairwise(cuts)):

@@ -13,6 +13,7 @@ The model's priors must not depend on the simulated data, so the fits use a give
 
 from __future__ import annotations
 
+import sys
 import warnings
 from collections.abc import Callable
 from typing import NamedTuple
@@ -22,6 +23,7 @@ import pandas as pd
 
 from bayes_beta.bayesian.args import SEED_LIMIT, check_int, check_seed, fresh_seed
 from bayes_beta.bayesian.fit import fit
+from bayes_beta.bayesian.priors import draw_noise
 from bayes_beta.kalman.numeric import simulate
 from bayes_beta.specs.priors import PriorVariant, get_variant
 from bayes_beta.specs.statespace import StateSpace
@@ -72,7 +74,8 @@ def prior_noise(variant: PriorVariant, units, K: int, rng) -> tuple[np.ndarray, 
 
     With :math:`s` a prior's ``scale`` times its unit (``y_unit`` for the observation noise,
     ``state_unit`` of factor ``k`` for the state noise), the distributions of
-    :mod:`bayes_beta.bayesian.priors`:
+    :mod:`bayes_beta.bayesian.priors`, drawn by PyMC from the same table of families the models
+    use (:func:`bayes_beta.bayesian.priors.draw_noise`):
 
     - ``halfnormal``: :math:`|N(0, s^2)|`;
     - ``halfstudentt``: :math:`|s \, t_\nu|`;
@@ -110,21 +113,9 @@ def prior_noise(variant: PriorVariant, units, K: int, rng) -> tuple[np.ndarray, 
     >>> sigma_state.shape, isinstance(sigma_obs, float), bool((sigma_state >= 0).all())
     ((2,), True, True)
     """
-    def draw(prior, unit, size):
-        s = np.broadcast_to(np.asarray(prior.scale, dtype=float), (size,)) * unit
-        if prior.family == "halfnormal":
-            return np.abs(rng.normal(0.0, s))
-        if prior.family == "halfstudentt":
-            return np.abs(s * rng.standard_t(prior.nu, size))
-        if prior.family == "exponential":
-            return rng.exponential(s)
-        if prior.family == "lognormal":
-            return s * np.exp(prior.log_sd * rng.standard_normal(size))
-        return np.sqrt(1.0 / rng.gamma(prior.alpha, 1.0 / ((prior.alpha - 1) * s**2)))
-
     y_unit, state_unit = units
-    state = draw(variant.state, np.broadcast_to(state_unit, (K,)), K)
-    return state, float(draw(variant.obs, y_unit, 1)[0])
+    state = draw_noise(variant.state, np.broadcast_to(state_unit, (K,)), K, rng)
+    return np.array(state), float(draw_noise(variant.obs, y_unit, 1, rng)[0])
 
 
 def _ranks(fitted, truth: dict, path: np.ndarray, dates, thin: int) -> dict:
@@ -170,7 +161,7 @@ def calibrate(
     dates=None,
     bins: int = 10,
     seed: int | None = 0,
-    progress: Callable[[int], None] | None = None,
+    progress: bool | Callable[[int], None] = False,
 ) -> Calibration:
     r"""Simulation-based calibration of a prior variant on given factor returns.
 
@@ -217,8 +208,9 @@ def calibrate(
     seed : int or None, default 0
         Seeds the simulation (and, as ``seed + i``, the fit of dataset ``i``); ``None`` draws a
         fresh one.
-    progress : callable, optional
-        ``progress(i)`` is called after each dataset.
+    progress : bool or callable, default False
+        ``True`` prints a line to stderr after each dataset; a callable is called with the
+        dataset's index instead. ``False`` (or ``None``): silent.
 
     Returns
     -------
@@ -270,8 +262,10 @@ def calibrate(
             band = fitted.bands(prob)
             inside = (band["lower"].values <= sim.beta) & (sim.beta <= band["upper"].values)
             covered[prob].append(inside.mean())
-        if progress is not None:
+        if callable(progress):
             progress(i)
+        elif progress:
+            print(f"calibration: dataset {i + 1}/{datasets}", file=sys.stderr, flush=True)
     ranks = pd.DataFrame(rows)
     n_draws = chains * len(range(0, draws, thin))
     coverage = pd.DataFrame({p: {"coverage": np.mean(c), "se": np.std(c, ddof=1) / np.sqrt(len(c))}

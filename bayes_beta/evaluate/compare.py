@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from bayes_beta.bayesian.args import check_int, check_prob
+from bayes_beta.bayesian.args import as_reporter, check_int, check_prob
 from bayes_beta.data.design import make_design
 from bayes_beta.errors import ArgumentError, DataError
 from bayes_beta.evaluate.lfo import Refitter, check_min_train, default_min_train, lfo_cv
@@ -223,7 +223,7 @@ def compare_priors(
     prob: float = 0.9,
     prior_draws: int = 1000,
     check: bool = True,
-    progress: Callable[[str], None] | None = None,
+    progress: bool | Callable[[str], None] = False,
     **sampling,
 ) -> Comparison:
     r"""Compare prior variants of one model: predictive accuracy, noise posteriors, bands, checks.
@@ -277,8 +277,10 @@ def compare_priors(
         Prior draws for the prior intervals and checks.
     check : bool, default True
         Check each fit's sampler diagnostics (``bb.SamplingWarning``), with a spec.
-    progress : callable, optional
-        ``progress(message)`` is called as work proceeds.
+    progress : bool or callable, default False
+        ``True`` prints a line to stderr as work proceeds; a callable is called with each
+        message instead (``bayes-beta compare`` passes its own). ``False`` (or ``None``):
+        silent. The fits' own progress bars stay off: several variants run in turn.
     **sampling
         ``draws``, ``tune``, ``chains``, ``seed``, ``target_accept`` of the fits and the
         refits.
@@ -323,7 +325,7 @@ def compare_priors(
     ...
     bayes_beta.errors.DataError: compare_priors needs a ModelSpec or a non-empty dict name -> Fit.
     """
-    say = progress or (lambda message: None)
+    say = as_reporter(progress)
     check_prob("prob", prob)
     check_int("prior_draws", prior_draws)
     if lfo not in (None, "approx", "exact", "none"):
@@ -380,7 +382,7 @@ def _lfo_all(fits, refitters, settings, sampling, say) -> dict:
 
         out[name] = lfo_cv(fit, min_train=settings["min_train"], method=settings["lfo"],
                            k_threshold=settings["k_threshold"], refitter=refitters.get(name),
-                           callback=tick, **sampling)
+                           progress=tick, **sampling)
     return out
 
 
@@ -492,8 +494,6 @@ def _noise_table(fit, prior: dict, prob: float) -> pd.DataFrame:
         warnings.simplefilter("ignore")
         s = fit.summary(prob=prob)
     s = s[[_informative(p) for p in s.index]]
-    s = s.rename(columns=lambda c: "lower" if c.endswith("_lb") else
-                 ("upper" if c.endswith("_ub") else c))
     keep = [c for c in ("mean", "sd", "lower", "upper", "ess_bulk", "r_hat") if c in s]
     p = prior_intervals(prior, fit.design, prob).add_prefix("prior_")
     return s[keep].join(p).rename(index=_namer(fit.design.factors)).rename_axis("parameter")

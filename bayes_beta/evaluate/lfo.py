@@ -27,6 +27,7 @@ a scale convention, identical across variants. ``L`` must cover the ``init_windo
 from __future__ import annotations
 
 import numbers
+import sys
 import warnings
 from collections.abc import Callable
 
@@ -35,14 +36,15 @@ import xarray as xr
 from arviz_stats import SamplingWrapper
 
 from bayes_beta.bayesian import sampling
-from bayes_beta.bayesian.args import SEED_LIMIT, check_seed
+from bayes_beta.bayesian.args import SEED_LIMIT
 from bayes_beta.bayesian.fit import Fit, fit_design
-from bayes_beta.bayesian.model import NOISE_VARS, model_from_design
+from bayes_beta.bayesian.model import model_from_design, noise_vars
 from bayes_beta.bayesian.propagate import loglik_per_draw, stack_draws
 from bayes_beta.data.design import Design
 from bayes_beta.errors import ArgumentError, DataError
 from bayes_beta.specs.options import ModelOptions
 from bayes_beta.specs.priors import PriorVariant
+from bayes_beta.specs.sampler import Sampling
 
 __all__ = ["Refitter", "check_min_train", "default_min_train", "lfo_cv"]
 
@@ -71,15 +73,22 @@ class Refitter:
         ``seed + i``.
     target_accept : float, optional
         NUTS' target acceptance (default the options').
+    sampler : {"nutpie", "pymc"}, default "nutpie"
+        The sampler (:class:`bayes_beta.Sampling`).
+    path_draws : int or "all", optional
+        The draws propagated to exposure paths by :meth:`fit` (as in :func:`bayes_beta.fit`).
     progress : bool, default False
-        Show the sampler's progress bar.
+        Show the sampler's progress bar (off: refits run many times in a row).
 
     Attributes
     ----------
     design, variant, options
         As given (``options`` completed).
     settings : dict
-        ``draws``, ``tune``, ``chains``, ``target_accept``.
+        ``draws``, ``tune``, ``chains``, ``sampler``, ``target_accept`` (validated by
+        :class:`bayes_beta.Sampling`).
+    path_draws : int, "all" or None
+        The draws propagated to exposure paths by :meth:`fit`.
     seed : int or None
         The seed.
     progress : bool
@@ -107,12 +116,18 @@ class Refitter:
 
     def __init__(self, design: Design, variant: PriorVariant, options: ModelOptions | None = None,
                  *, draws: int = 1000, tune: int = 1000, chains: int = 4,
-                 seed: int | None = None, target_accept: float | None = None, progress: bool = False):
+                 seed: int | None = None, target_accept: float | None = None,
+                 sampler: str = "nutpie", path_draws: int | str | None = None,
+                 progress: bool = False):
         self.design, self.variant = design, variant
         self.options = options or ModelOptions()
-        self.settings = dict(draws=draws, tune=tune, chains=chains, target_accept=(
-            self.options.target_accept if target_accept is None else target_accept))
-        self.seed, self.progress = check_seed(seed), progress
+        s = Sampling(draws=draws, tune=tune, chains=chains, seed=seed,
+                     target_accept=target_accept, sampler=sampler, path_draws=path_draws)
+        self.settings = dict(draws=s.draws, tune=s.tune, chains=s.chains, sampler=s.sampler,
+                             target_accept=(self.options.target_accept
+                                            if s.target_accept is None else s.target_accept))
+        self.path_draws = s.path_draws
+        self.seed, self.progress = s.seed, progress
         self.model = model_from_design(design, variant, self.options)
         self.observed = np.flatnonzero(design.observed)
 
@@ -148,7 +163,7 @@ class Refitter:
             y[self.observed[n_train]:] = np.nan
         return sampling.run(
             self.model, seed=self.seed if seed is None else seed, progress=self.progress,
-            data={"y": y}, extra=(repr(self.variant), repr(self.options), self.design.initial,
+            data={"y": y}, extra=(self.variant.structure(), repr(self.options), self.design.initial,
                                   self.design.intercept),
             initial=sampling.initial_points(self.variant, self.design.K),
             **self.settings)
@@ -180,7 +195,8 @@ class Refitter:
         >>> refitter.loglik_t(refitter.sample(200)["posterior"]).shape
         (1, 50, 260)
         """
-        return loglik_per_draw(stack_draws(posterior), self.design).values
+        return loglik_per_draw(stack_draws(posterior), self.design, self.options,
+                               self.variant.correlated).values
 
     def fit(self, check: bool = True) -> Fit:
         """The full-data fit, as :func:`bayes_beta.fit` gives it.
@@ -208,7 +224,8 @@ class Refitter:
         (('Mkt-RF',), 260)
         """
         return fit_design(self.design, self.variant, self.options, seed=self.seed,
-                          progress=self.progress, check=check, **self.settings)
+                          progress=self.progress, check=check, path_draws=self.path_draws,
+                          **self.settings)
 
 
 class FilterWrapper(SamplingWrapper):
@@ -248,7 +265,8 @@ class FilterWrapper(SamplingWrapper):
         # PSIS's relative efficiency uses the ESS of every posterior variable: keep the noise
         # scales (constant entries, e.g. a correlation matrix's diagonal, have no ESS)
         post = fitted_model["posterior"]
-        keep = [v for v in post.data_vars if v in NOISE_VARS and v != "chol_state_corr"]
+        names = noise_vars()
+        keep = [v for v in post.data_vars if v in names and v != "chol_state_corr"]
         return xr.DataTree.from_dict({"posterior": post[keep], "full_posterior": post})
 
     def log_likelihood__i(self, excluded_obs, idata__i):
@@ -264,6 +282,7 @@ def lfo_cv(
     method: str = "approx",
     k_threshold: float = 0.7,
     refitter: Refitter | None = None,
+    progress: bool | Callable[[int], None] = False,
     callback: Callable[[int], None] | None = None,
     **refit_settings,
 ):
@@ -310,8 +329,12 @@ def lfo_cv(
     refitter : Refitter, optional
         Reuse a refitter (and its compiled model); else one is built from ``fit.design`` and
         ``fit.variant`` with ``refit_settings``.
+    progress : bool or callable, default False
+        ``True`` prints a line to stderr before each (re)fit on :math:`y_{1:i}`; a callable is
+        called with ``i`` instead; ``False``: silent.
     callback : callable, optional
-        ``callback(i)`` is called before each (re)fit on :math:`y_{1:i}`.
+        Deprecated name of a callable ``progress`` (a ``FutureWarning``; removed in the next
+        minor release).
     **refit_settings
         ``draws``, ``tune``, ``chains``, ``seed`` of the refits (default: the fit's chains and
         draws, as many tuning steps as draws).
@@ -367,7 +390,15 @@ def lfo_cv(
         settings = {"draws": post.sizes["draw"], "tune": post.sizes["draw"],
                     "chains": post.sizes["chain"], **refit_settings}
         refitter = Refitter(fit.design, fit.variant, fit.options, **settings)
-    wrapper = FilterWrapper(refitter, callback)
+    if callback is not None:
+        warnings.warn("lfo_cv(callback=...) is now lfo_cv(progress=...); the old name will be "
+                      "removed in the next minor release.", FutureWarning, stacklevel=2)
+        progress = callback
+    if callable(progress) or not progress:
+        hook = progress if callable(progress) else None
+    else:
+        hook = lambda i: print(f"LFO refit on y_1..{i}", file=sys.stderr, flush=True)  # noqa: E731
+    wrapper = FilterWrapper(refitter, hook)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="LFO-CV triggered", category=UserWarning)
         res = arviz_stats.lfo_cv(

@@ -17,11 +17,15 @@ With a fit, the posterior median of each prior quantity is added.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 
+from bayes_beta.bayesian.intervals import bounds
 from bayes_beta.bayesian.model import model_from_design
 from bayes_beta.bayesian.propagate import DrawMatrices, draw_matrices
+from bayes_beta.bayesian.volatility import get_volatility
 from bayes_beta.data.design import Design
 from bayes_beta.data.regression import complete_rows
 from bayes_beta.kalman.simulate import simulate_states
@@ -126,10 +130,16 @@ def prior_intervals(draws: dict, design: Design, prob: float = 0.9) -> pd.DataFr
             columns[f"chol_state_corr[{i}, {j}]"] = draws["chol_state_corr"][:, i, j]
     rows = [
         dict(zip(("parameter", "lower", "median", "upper"),
-                 (label, *np.quantile(x, [(1 - prob) / 2, 0.5, (1 + prob) / 2])), strict=True))
+                 (label, *_lower_median_upper(x, prob)), strict=True))
         for label, x in columns.items()
     ]
     return pd.DataFrame(rows).set_index("parameter")
+
+
+def _lower_median_upper(x, prob: float) -> tuple[float, float, float]:
+    """The ``prob`` interval's bounds and the median of draws ``x``."""
+    lower, upper = bounds(x, prob)
+    return float(lower), float(np.median(x)), float(upper)
 
 
 def simulate_returns(mats: DrawMatrices, design: Design, seed=0) -> np.ndarray:
@@ -164,7 +174,8 @@ def simulate_returns(mats: DrawMatrices, design: Design, seed=0) -> np.ndarray:
     >>> df = bb.datasets.load_example()
     >>> design = bb.make_design(df.iloc[-260:], "Util", ["Mkt-RF", "d10y"])
     >>> prior = prior_draws(design, get_variant("default"), draws=100)
-    >>> simulate_returns(draw_matrices(prior, design), design, seed=0).shape
+    >>> m = draw_matrices(prior, design, bb.ModelOptions(volatility="constant"))
+    >>> simulate_returns(m, design, seed=0).shape
     (100, 260)
     """
     K, S = design.K, mats.b0.shape[0]
@@ -176,6 +187,15 @@ def simulate_returns(mats: DrawMatrices, design: Design, seed=0) -> np.ndarray:
                            c=mats.c[:, None, :])
     y = y[:, :, 0]
     return y + mats.r_sqrt * rng.standard_normal(y.shape) if per_step else y
+
+
+def _simulated(options: ModelOptions | None) -> ModelOptions:
+    """The options the prior returns are simulated under: a recursion on the filter's
+    innovations (GARCH) is simulated at its long-run variance ``sigma_obs^2``."""
+    options = options or ModelOptions()
+    if get_volatility(options.volatility).form == "garch":
+        return replace(options, volatility="constant")
+    return options
 
 
 def rolling_drift(design: Design, window: int | None = None) -> np.ndarray:
@@ -302,16 +322,16 @@ def prior_predictive(
     """
     prior = prior_draws(design, variant, draws, seed, options) if prior is None else prior
     spy = np.sqrt(design.steps_per_year)
-    sim = simulate_returns(draw_matrices(prior, design), design, seed)
+    sim = simulate_returns(draw_matrices(prior, design, _simulated(options), variant.correlated),
+                           design, seed)
     ok = complete_rows(design.y, design.H)
     resid = design.y[ok] - design.H[ok] @ design.ols
     realised = rolling_drift(design)
-    q = lambda x: np.quantile(x, [0.05, 0.5, 0.95])  # noqa: E731
     rows = []
     post = None if posterior is None else {v: posterior[v].values for v in posterior.data_vars}
 
     def add(quantity, factor, draws_, data, post_draws=None):
-        lo, mid, hi = q(draws_)
+        lo, mid, hi = _lower_median_upper(draws_, 0.9)
         med = np.nan if post_draws is None else float(np.median(post_draws))
         rows.append(dict(quantity=quantity, factor=factor, prior_q05=lo, prior_q50=mid,
                          prior_q95=hi, data=data, posterior_q50=med))

@@ -21,6 +21,7 @@ import numpy as np
 from numba import njit, prange
 
 from bayes_beta.kalman.steps import FASTMATH, observed, predict, skip_update, update
+from bayes_beta.kalman.variance import variance_at, variance_is_recursive
 
 __all__ = ["final_states", "moments", "simulate"]
 
@@ -80,12 +81,15 @@ def moments(b_n, P_n, T, Q, c, steps: int):
 
 
 @njit(**_KERNEL)
-def _one(T, Q_sqrt, c, b_n, L_n, Hf, garch, r_given, r_n, v_n, z0, z, eps, beta, ret, K):
+def _one(T, Q_sqrt, c, b_n, L_n, Hf, r, r_n, v_n, z0, z, eps, beta, ret, K):
     """One draw's simulated future into ``beta`` (h, K) and ``ret`` (h,) (see the module
-    docstring); ``Hf`` (h, K) or (0, K) when no factor returns are given."""
+    docstring); ``Hf`` (h, K) or (0, K) when no factor returns are given; ``r`` the future
+    variances (h,) or the GARCH tuple ``(omega, alpha, gamma, r_n)``
+    (:func:`bayes_beta.kalman.variance.variance_at`)."""
     h = beta.shape[0]
     state = b_n + L_n @ z0
     with_returns = Hf.shape[0] > 0
+    recursive = variance_is_recursive(r)
     bf, Pf = b_n.copy(), L_n @ L_n.T  # the filter's belief, for GARCH innovations
     Q = Q_sqrt @ Q_sqrt.T
     bp, Ph, kg, Wh = np.empty(K), np.empty(K), np.empty(K), np.empty(K)
@@ -100,17 +104,15 @@ def _one(T, Q_sqrt, c, b_n, L_n, Hf, garch, r_given, r_n, v_n, z0, z, eps, beta,
             beta[j, i] = acc
         for i in range(K):
             state[i] = beta[j, i]
-        if garch[1] >= 0.0:
-            r_j = garch[0] + garch[1] * v2_prev + garch[2] * r_prev
-        else:
-            r_j = r_given[j]
+        # step n + 1 + j of the recursion (never its start), or the given r[j]
+        r_j = variance_at(r, j + 1, v2_prev, r_prev) if recursive else variance_at(r, j, 0.0, 0.0)
         if with_returns:
             y = np.sqrt(r_j) * eps[j]
             for i in range(K):
                 y += Hf[j, i] * state[i]
             ret[j] = y
             y_sim[j] = y
-            if garch[1] >= 0.0:
+            if recursive:
                 predict(bf, Pf, T, Q, c, bp, Pp, TP, K)
                 if observed(y_sim, Hf, j, K):
                     v, _ = update(y_sim, Hf, j, r_j, bp, Pp, bf, Pf, Ph, kg, W, Wh, K)
@@ -122,12 +124,23 @@ def _one(T, Q_sqrt, c, b_n, L_n, Hf, garch, r_given, r_n, v_n, z0, z, eps, beta,
 
 
 @njit(cache=True, parallel=True, error_model="numpy", fastmath=FASTMATH)
-def _simulate(T, Q_sqrt, c, b_n, L_n, Hf, garch, r_given, r_n, v_n, z0, z, eps, K):
+def _simulate_garch(T, Q_sqrt, c, b_n, L_n, Hf, garch, r_n, v_n, z0, z, eps, K):
     S, h = T.shape[0], z.shape[1]
     beta, ret = np.empty((S, h, K)), np.full((S, h), np.nan)
     for s in prange(S):
-        _one(T[s], Q_sqrt[s], c[s], b_n[s], L_n[s], Hf, garch[s], r_given[s], r_n[s], v_n[s],
-             z0[s], z[s], eps[s], beta[s], ret[s], K)
+        r = (garch[s, 0], garch[s, 1], garch[s, 2], r_n[s])
+        _one(T[s], Q_sqrt[s], c[s], b_n[s], L_n[s], Hf, r, r_n[s], v_n[s], z0[s], z[s], eps[s],
+             beta[s], ret[s], K)
+    return beta, ret
+
+
+@njit(cache=True, parallel=True, error_model="numpy", fastmath=FASTMATH)
+def _simulate_given(T, Q_sqrt, c, b_n, L_n, Hf, r_given, z0, z, eps, K):
+    S, h = T.shape[0], z.shape[1]
+    beta, ret = np.empty((S, h, K)), np.full((S, h), np.nan)
+    for s in prange(S):
+        _one(T[s], Q_sqrt[s], c[s], b_n[s], L_n[s], Hf, r_given[s], 1.0, np.nan, z0[s], z[s],
+             eps[s], beta[s], ret[s], K)
     return beta, ret
 
 
@@ -140,12 +153,10 @@ def simulate(T, Q_sqrt, c, b_n, L_n, z0, z, eps, *, H_future=None, garch=None, r
     (S, h) given per step."""
     S, h, K = z.shape
     Hf = np.zeros((0, K)) if H_future is None else np.ascontiguousarray(H_future, dtype=float)
-    if garch is None:
-        garch = np.full((S, 3), -1.0)  # alpha < 0: "given per step"
-        r = np.ones((S, h)) if r is None else np.asarray(r, dtype=float)
-        r_n, v_n = np.ones(S), np.full(S, np.nan)
-    else:
-        r = np.zeros((S, h))
     args = [np.ascontiguousarray(a, dtype=float) for a in (T, Q_sqrt, c, b_n, L_n)]
-    rest = [np.ascontiguousarray(a, dtype=float) for a in (garch, r, r_n, v_n, z0, z, eps)]
-    return _simulate(*args, Hf, *rest, K)
+    normals = [np.ascontiguousarray(a, dtype=float) for a in (z0, z, eps)]
+    if garch is not None:
+        rest = [np.ascontiguousarray(a, dtype=float) for a in (garch, r_n, v_n)]
+        return _simulate_garch(*args, Hf, *rest, *normals, K)
+    r = np.ones((S, h)) if r is None else np.ascontiguousarray(r, dtype=float)
+    return _simulate_given(*args, Hf, r, *normals, K)

@@ -21,7 +21,8 @@ import numpy as np
 from numba import types
 from numba.extending import overload
 
-__all__ = ["innovation_adjoint", "variance_adjoint", "variance_at", "variance_zeros"]
+__all__ = ["innovation_adjoint", "variance_adjoint", "variance_at", "variance_is_recursive",
+           "variance_zeros"]
 
 _ON_R = {"inline": "always"}
 
@@ -44,6 +45,25 @@ def variance_at(r, t, v2_prev, r_prev):
 @overload(variance_at, **_ON_R)
 def _variance_at(r, t, v2_prev, r_prev):
     return _given_at if isinstance(r, types.Array) else _garch_at
+
+
+def _given_recursive(r):
+    return False
+
+
+def _garch_recursive(r):
+    return True
+
+
+def variance_is_recursive(r):
+    """Whether ``r`` is a recursion on the filter's innovations (a GARCH tuple) rather than
+    given values (a compile-time constant in the kernels)."""
+    return (_given_recursive if isinstance(r, np.ndarray) else _garch_recursive)(r)
+
+
+@overload(variance_is_recursive, **_ON_R)
+def _variance_is_recursive(r):
+    return _given_recursive if isinstance(r, types.Array) else _garch_recursive
 
 
 def _given_zeros(r):

@@ -507,7 +507,9 @@ def fit_report(fit, title: str | None = None, prob: float = 0.9, prefix: str = "
     rep.figure(f"{prefix}exposures", fit.plot_exposures(), "Smoothed exposure fan chart")
     rep.figure(f"{prefix}filtered_vs_smoothed", fit.plot_filtered_vs_smoothed(prob),
                "Real-time (filtered) and smoothed bands")
-    if fit.options.volatility != "constant":
+    from bayes_beta.bayesian.volatility import get_volatility
+
+    if get_volatility(fit.options.volatility).form != "constant":  # R_t moves
         from bayes_beta.evaluate.innovations import predictive_checks
 
         rep.heading(f"Observation volatility ({fit.options.volatility})")

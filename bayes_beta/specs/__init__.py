@@ -3,12 +3,13 @@
 :class:`StateSpace` (the model matrices), :class:`PriorVariant` / :class:`NoisePrior` (priors
 on the noise scales, :class:`VolatilityPrior` on moving volatility, :class:`PoolingPrior` on the population of
 funds), :class:`ModelOptions`
-(dynamics, likelihood, observation volatility) and :class:`ModelSpec`
+(dynamics, likelihood, observation volatility), :class:`Sampling` (the NUTS settings, one
+validated object for every entry point) and :class:`ModelSpec`
 (TOML model files naming data, model and prior variants). No PyMC here: the Bayesian layer
 turns these into PyMC variables.
 """
 
-from bayes_beta.specs.modelfile import LfoSettings, ModelSpec, Sampling
+from bayes_beta.specs.modelfile import LfoSettings, ModelSpec
 from bayes_beta.specs.options import DYNAMICS, LIKELIHOODS, VOLATILITIES, ModelOptions
 from bayes_beta.specs.parse import load_spec, spec_from_dict
 from bayes_beta.specs.priors import (
@@ -20,6 +21,7 @@ from bayes_beta.specs.priors import (
     VolatilityPrior,
     get_variant,
 )
+from bayes_beta.specs.sampler import SAMPLERS, Sampling
 from bayes_beta.specs.sources import DataSources
 from bayes_beta.specs.statespace import StateSpace, check_psd, psd_factor
 
@@ -28,6 +30,7 @@ __all__ = [
     "FAMILIES",
     "LIKELIHOODS",
     "PRIOR_VARIANTS",
+    "SAMPLERS",
     "VOLATILITIES",
     "DataSources",
     "LfoSettings",

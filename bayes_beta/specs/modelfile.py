@@ -13,7 +13,7 @@ and the fix. The format is documented in ``models/README.md``; in short::
     volatility = "garch"            # optional: "garch" (default), "constant", "stochastic",
                                     # "student_t", or "known" with variance_multiplier = "<col>"
     pooling = "none"                # many funds: "none" or "partial" (bayes-beta fit-many)
-    [sampling]                      # draws, tune, chains, seed, target_accept
+    [sampling]                      # draws, tune, chains, seed, target_accept, sampler
     [compare]                       # lfo ("approx" | "exact"), min_train, k_threshold
     [priors.default]                # any number of [priors.<name>] tables
     base = "default"                # optional: start from a built-in variant
@@ -26,7 +26,6 @@ How ``data`` is read and assembled: :mod:`bayes_beta.specs.sources`. A spec is f
 from __future__ import annotations
 
 import dataclasses
-import numbers
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,51 +33,16 @@ import pandas as pd
 
 from bayes_beta.data.datasets import FREQUENCIES
 from bayes_beta.data.design import INITIAL_RULES
-from bayes_beta.errors import BayesBetaError, SpecError
+from bayes_beta.errors import ArgumentError, BayesBetaError, SpecError
 from bayes_beta.specs.messages import fail, hint
 from bayes_beta.specs.options import DEFAULT_VOLATILITY, DYNAMICS, VOLATILITIES, ModelOptions
 from bayes_beta.specs.priors import PRIOR_VARIANTS, PriorVariant
+from bayes_beta.specs.sampler import Sampling
 from bayes_beta.specs.sources import DataSources, assemble, check_data, target_columns
 
-__all__ = ["LFO_METHODS", "LfoSettings", "ModelSpec", "Sampling"]
+__all__ = ["LFO_METHODS", "LfoSettings", "ModelSpec", "Sampling", "spec_sampling"]
 
 LFO_METHODS = ("approx", "exact", "none")
-
-
-@dataclass(frozen=True)
-class Sampling:
-    """NUTS settings of a spec (the ``[sampling]`` table of a model file).
-
-    Parameters
-    ----------
-    draws : int, default 1000
-        Posterior draws per chain (positive).
-    tune : int, default 1000
-        Tuning steps per chain (zero or more).
-    chains : int, default 4
-        Number of chains (positive).
-    seed : int, optional
-        Random seed; ``None`` draws one.
-    target_accept : float, optional
-        NUTS's target acceptance rate in (0, 1); ``None`` uses the model's default
-        (:attr:`bayes_beta.ModelOptions.target_accept`).
-
-    See Also
-    --------
-    bayes_beta.ModelSpec : The spec holding these settings (validated there).
-
-    Examples
-    --------
-    >>> from bayes_beta.specs import Sampling
-    >>> Sampling(draws=500, seed=7)
-    Sampling(draws=500, tune=1000, chains=4, seed=7, target_accept=None)
-    """
-
-    draws: int = 1000
-    tune: int = 1000
-    chains: int = 4
-    seed: int | None = None
-    target_accept: float | None = None  # None: the model's default (ModelOptions)
 
 
 @dataclass(frozen=True)
@@ -380,7 +344,8 @@ class ModelSpec:
         Returns
         -------
         dict
-            ``draws``, ``tune``, ``chains``, ``seed`` and ``target_accept``.
+            ``draws``, ``tune``, ``chains``, ``seed``, ``target_accept``, ``sampler`` and
+            ``path_draws``.
 
         Examples
         --------
@@ -389,9 +354,10 @@ class ModelSpec:
         >>> spec = bb.ModelSpec(name="u", data="example", target="Util", factors=["Mkt-RF"],
         ...                     sampling=Sampling(draws=200, chains=2, seed=1))
         >>> spec.sampling_kwargs()
-        {'draws': 200, 'tune': 1000, 'chains': 2, 'seed': 1, 'target_accept': None}
+        {'draws': 200, 'tune': 1000, 'chains': 2, 'seed': 1, 'target_accept': None,
+         'sampler': 'nutpie', 'path_draws': None}
         """
-        return dataclasses.asdict(self.sampling)
+        return self.sampling.to_dict()
 
     def load_data(self) -> pd.DataFrame:
         """The frame with the target and factor columns, at the spec's frequency and dates.
@@ -531,10 +497,10 @@ def _check_model(spec: ModelSpec) -> None:
         fail(p, "dynamics", f"unknown dynamics {spec.dynamics!r};", hint(spec.dynamics, DYNAMICS))
     if spec.volatility not in VOLATILITIES:
         fail(p, "volatility", f"unknown volatility model {spec.volatility!r};",
-             hint(spec.volatility, VOLATILITIES))
+             hint(spec.volatility, tuple(VOLATILITIES)))
     if spec.pooling not in POOLINGS:
         fail(p, "pooling", f"unknown pooling {spec.pooling!r};", hint(spec.pooling, POOLINGS))
-    if (spec.volatility == "known") != (spec.variance_multiplier is not None):
+    if VOLATILITIES[spec.volatility].multiplier != (spec.variance_multiplier is not None):
         fail(p, "variance_multiplier", "is needed by, and only by, volatility = \"known\".",
              'set both, e.g. volatility = "known" and variance_multiplier = "rv".')
     if spec.variance_multiplier is not None and isinstance(spec.data, DataSources):
@@ -563,16 +529,8 @@ def _check_model(spec: ModelSpec) -> None:
 
 
 def _check_sampling(p, s: Sampling, c: LfoSettings) -> None:
-    for key in ("draws", "tune", "chains"):
-        value = getattr(s, key)
-        if not isinstance(value, int) or isinstance(value, bool) or value < (key != "tune"):
-            fail(p, f"sampling.{key}", f"must be a positive integer; got {value!r}.")
-    if s.seed is not None and (not isinstance(s.seed, numbers.Integral)
-                               or isinstance(s.seed, bool) or not 0 <= s.seed < 2**64):
-        # checked here, before any work: nutpie's seed is 64-bit
-        fail(p, "sampling.seed", f"must be an integer in [0, 2**64); got {s.seed!r}.")
-    if s.target_accept is not None and not 0 < s.target_accept < 1:
-        fail(p, "sampling.target_accept", f"must be in (0, 1); got {s.target_accept!r}.")
+    if not isinstance(s, Sampling):
+        fail(p, "sampling", f"must be a bayes_beta.specs.Sampling; got {type(s).__name__}.")
     if c.lfo not in LFO_METHODS:
         fail(p, "compare.lfo", f"unknown method {c.lfo!r};", hint(c.lfo, LFO_METHODS))
     if c.min_train is not None and c.min_train < 2:
@@ -598,3 +556,14 @@ def _check_priors(spec: ModelSpec) -> None:
     names = [v.name for v in spec.priors]
     if len(set(names)) < len(names):
         fail(p, "priors", f"variant names repeat: {names}.", "give each variant its own name.")
+
+
+def spec_sampling(path, base: Sampling, changes: dict) -> Sampling:
+    """``base`` with ``changes`` (a file's ``[sampling]`` table, the command line's options),
+    validated by :class:`~bayes_beta.specs.Sampling`; a problem raises a
+    :class:`~bayes_beta.SpecError` naming the file and the key (``sampling.<setting>``)."""
+    try:
+        return dataclasses.replace(base, **changes)
+    except ArgumentError as err:  # the settings object names the setting first
+        name, _, problem = str(err).partition(" ")
+        fail(path, f"sampling.{name}", problem)

@@ -14,27 +14,81 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import asdict, dataclass
 
 from bayes_beta.errors import SpecError
 
-__all__ = ["DEFAULT_VOLATILITY", "DYNAMICS", "LIKELIHOODS", "VOLATILITIES", "ModelOptions"]
+__all__ = ["DEFAULT_VOLATILITY", "DYNAMICS", "LIKELIHOODS", "VOLATILITIES", "ModelOptions",
+           "VolatilityTraits", "register_traits", "volatility_traits"]
 
 #: The observation-noise model when none is asked for: the one the evidence on the shipped
 #: data supports (README, "Moving volatility").
 DEFAULT_VOLATILITY = "garch"
 
-#: NUTS's target acceptance rate when none is given: higher for the models with a latent path
-#: (``vol_z``, ``t_scale``), whose curvature varies along the persistence and scale (0 of 4,000
-#: draws divergent on the example at 0.9, 2-3 at 0.8).
-TARGET_ACCEPT = {"stochastic": 0.9, "student_t": 0.9}
-
 #: State dynamics of :class:`ModelOptions`.
 DYNAMICS = ("random_walk", "mean_reverting")
 #: Likelihood implementations of :class:`ModelOptions`.
 LIKELIHOODS = ("fused", "scan")
-#: Observation-noise models of :class:`ModelOptions`.
-VOLATILITIES = ("constant", "stochastic", "garch", "student_t", "known")
+
+
+@dataclass(frozen=True)
+class VolatilityTraits:
+    """What the options, specs and refusals need to know of an observation-noise model (its
+    behaviour lives in :mod:`bayes_beta.bayesian.volatility`, which registers both).
+
+    ``target_accept``: NUTS's default target acceptance rate for the model (higher for models
+    with a latent path, whose curvature varies along the persistence and scale); ``per_step``:
+    the posterior holds a variance per step (dims ``time``); ``multiplier``: the model needs a
+    column of variance multipliers; ``scan``: the scan likelihood (one constant ``R``) takes it;
+    ``pooled``: ``fit_many(pooling="partial")`` takes it; ``backtest``: ``bb.backtest`` takes it.
+    """
+
+    name: str
+    target_accept: float = 0.8
+    per_step: bool = True
+    multiplier: bool = False
+    scan: bool = False
+    pooled: bool = False
+    backtest: bool = False
+
+
+class _Registry(dict):
+    """Volatility names -> :class:`VolatilityTraits`, in registration order (``in``, iteration
+    and ``tuple(...)`` give the names)."""
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
+
+
+#: Observation-noise models of :class:`ModelOptions` by name (filled by
+#: :func:`bayes_beta.bayesian.volatility.register`; the built-ins: ``"constant"``,
+#: ``"stochastic"``, ``"garch"``, ``"student_t"``, ``"known"``).
+VOLATILITIES: dict[str, VolatilityTraits] = _Registry()
+
+
+def register_traits(traits: VolatilityTraits) -> None:
+    """Make ``traits.name`` a valid ``volatility`` of :class:`ModelOptions`."""
+    VOLATILITIES[traits.name] = traits
+
+
+for _traits in (
+    VolatilityTraits("constant", per_step=False, scan=True, pooled=True, backtest=True),
+    VolatilityTraits("stochastic", target_accept=0.9),
+    VolatilityTraits("garch", per_step=False, pooled=True, backtest=True),
+    VolatilityTraits("student_t", target_accept=0.9),
+    VolatilityTraits("known", multiplier=True),
+):  # the built-ins, known before their behaviour (bayes_beta.bayesian.volatility) is imported
+    register_traits(_traits)
+
+
+def volatility_traits(name: str) -> VolatilityTraits:
+    """The traits of a registered volatility model; a :class:`~bayes_beta.SpecError` naming the
+    registered ones otherwise."""
+    try:
+        return VOLATILITIES[name]
+    except (KeyError, TypeError):
+        raise SpecError(f"volatility must be one of {tuple(VOLATILITIES)}; got {name!r}.") from None
 
 
 @dataclass(frozen=True)
@@ -92,11 +146,33 @@ class ModelOptions:
             raise SpecError(f"dynamics must be one of {DYNAMICS}; got {self.dynamics!r}.")
         if self.likelihood not in LIKELIHOODS:
             raise SpecError(f"likelihood must be one of {LIKELIHOODS}; got {self.likelihood!r}.")
-        if self.volatility not in VOLATILITIES:
-            raise SpecError(f"volatility must be one of {VOLATILITIES}; got {self.volatility!r}.")
-        if self.volatility != "constant" and self.likelihood != "fused":
+        if not volatility_traits(self.volatility).scan and self.likelihood != "fused":
             raise SpecError(f"volatility={self.volatility!r} needs likelihood='fused' (the scan "
                             "graph has one constant R).")
+
+    @classmethod
+    def pick(cls, kwargs: dict) -> ModelOptions:
+        """The options among ``kwargs`` over the defaults.
+
+        The one constructor of the entry points that take the options as keywords.
+
+        Parameters
+        ----------
+        kwargs : dict
+            Keyword arguments of a call; keys that are not options are ignored.
+
+        Returns
+        -------
+        ModelOptions
+            The validated options.
+
+        Examples
+        --------
+        >>> ModelOptions.pick({"volatility": "constant", "draws": 100})
+        ModelOptions(dynamics='random_walk', likelihood='fused', volatility='constant')
+        """
+        names = [f.name for f in dataclasses.fields(cls)]
+        return cls(**{k: v for k, v in kwargs.items() if k in names})
 
     @property
     def target_accept(self) -> float:
@@ -116,7 +192,7 @@ class ModelOptions:
         >>> bb.ModelOptions().target_accept, bb.ModelOptions(volatility="stochastic").target_accept
         (0.8, 0.9)
         """
-        return TARGET_ACCEPT.get(self.volatility, 0.8)
+        return volatility_traits(self.volatility).target_accept
 
     def to_dict(self) -> dict:
         """The options as a plain dict (saved with a fit).

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bayes_beta.errors import SpecError
 from bayes_beta.specs.messages import fail, hint
-from bayes_beta.specs.modelfile import LfoSettings, ModelSpec, Sampling
+from bayes_beta.specs.modelfile import LfoSettings, ModelSpec, spec_sampling
 from bayes_beta.specs.priors import (
     PRIOR_VARIANTS,
     NoisePrior,
@@ -21,6 +21,7 @@ from bayes_beta.specs.priors import (
     PriorVariant,
     VolatilityPrior,
 )
+from bayes_beta.specs.sampler import Sampling
 from bayes_beta.specs.sources import DataSources
 
 __all__ = ["load_spec", "spec_from_dict"]
@@ -235,11 +236,14 @@ def spec_from_dict(d: dict, path=None) -> ModelSpec:
         allowed = [f.name for f in dataclasses.fields(cls)]
         _unknown(path, table, allowed, f"{key}.")
         for k, v in table.items():
-            want = (str, "a string") if k == "lfo" else ((int, float), "a number")
+            want = ((str, "a string") if k in ("lfo", "sampler") else
+                    ((int, str), 'an integer or "all"') if k == "path_draws" else
+                    ((int, float), "a number"))
             _typed(path, f"{key}.{k}", v, want[0], want[1])
-            if k in ("draws", "tune", "chains", "seed", "min_train") and not isinstance(v, int):
+            if k == "min_train" and not isinstance(v, int):  # Sampling checks its own
                 fail(path, f"{key}.{k}", f"must be an integer; got {v!r}.")
-        sections[key] = cls(**table)
+        sections[key] = (spec_sampling(path, Sampling(), table) if cls is Sampling
+                         else cls(**table))
     priors_table = _typed(path, "priors", d.get("priors"), dict, "tables [priors.<name>]")
     priors = (tuple(_variant(path, n, t) for n, t in priors_table.items())
               if priors_table else tuple(PRIOR_VARIANTS.values()))

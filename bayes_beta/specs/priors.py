@@ -408,6 +408,28 @@ class PriorVariant:
         """
         return asdict(self)
 
+    def structure(self) -> str:
+        """What of the variant shapes the model's graph: all but its name, description and the scales of
+        ``state`` and ``obs``, which enter the model as data (variants that differ only there
+        share one compiled model).
+
+        Returns
+        -------
+        str
+            A description that is equal for variants of one graph.
+
+        Examples
+        --------
+        >>> import bayes_beta as bb
+        >>> default, tight = bb.PRIOR_VARIANTS["default"], bb.PRIOR_VARIANTS["tight"]
+        >>> default.structure() == tight.structure()
+        True
+        >>> default.structure() == bb.PRIOR_VARIANTS["loose"].structure()
+        False
+        """
+        return repr(replace(self, name="-", description="", state=replace(self.state, scale=1.0),
+                            obs=replace(self.obs, scale=1.0)))
+
     @classmethod
     def from_dict(cls, d: dict) -> PriorVariant:
         """A variant from a dict written by :meth:`to_dict` (nested dicts become prior objects).

@@ -38,7 +38,11 @@ def sim_fit():
 def test_recovers_noise_and_covers_true_path(sim_fit):
     _df, beta, fit = sim_fit
     summ = fit.summary(prob=0.94)
-    lo, hi = summ.filter(like="lb").iloc[:, 0], summ.filter(like="ub").iloc[:, 0]
+    lo, hi = summ["lower"], summ["upper"]
+    assert summ.attrs == {"prob": 0.94, "kind": "eti"}
+    sigma_obs = fit.tree["posterior"]["sigma_obs"].values.ravel()  # arviz rounds the table
+    assert lo["sigma_obs"] == pytest.approx(np.quantile(sigma_obs, 0.03), rel=0.01)
+    assert hi["sigma_obs"] == pytest.approx(np.quantile(sigma_obs, 0.97), rel=0.01)
     truth = {"sigma_state[f1]": TRUE_SD[0], "sigma_state[f2]": TRUE_SD[1], "sigma_obs": TRUE_OBS}
     for name, value in truth.items():
         assert lo[name] <= value <= hi[name], f"{name}: {value} not in [{lo[name]}, {hi[name]}]"
@@ -123,9 +127,22 @@ def test_same_seed_same_fit_and_exact_round_trip(sim_fit, tmp_path):
     assert xr_b.equals(fit.bands(0.8, kind="hdi"))
 
 
-def test_bands_tables_and_plots(sim_fit):
-    import matplotlib.figure
+def _band_edges(collection):
+    """``(x, lower, upper)`` of a ``fill_between`` polygon: per x, its lowest and highest y."""
+    v = collection.get_paths()[0].vertices
+    xs = np.unique(v[:, 0])
+    return (xs, np.array([v[v[:, 0] == x, 1].min() for x in xs]),
+            np.array([v[v[:, 0] == x, 1].max() for x in xs]))
 
+
+def _assert_band(collection, band, factor, x):
+    xs, lo, hi = _band_edges(collection)
+    np.testing.assert_allclose(xs, x)
+    np.testing.assert_allclose(lo, band["lower"].sel(factor=factor).values, rtol=1e-12)
+    np.testing.assert_allclose(hi, band["upper"].sel(factor=factor).values, rtol=1e-12)
+
+
+def test_bands_tables_and_plots(sim_fit):
     _, _, fit = sim_fit
     eti, hdi = fit.bands(0.9), fit.bands(0.9, kind="hdi", source="filtered")
     assert eti.sizes == {"time": 500, "factor": 2}
@@ -134,25 +151,76 @@ def test_bands_tables_and_plots(sim_fit):
     narrow = fit.bands(0.5)
     assert ((narrow["upper"] - narrow["lower"]) < (eti["upper"] - eti["lower"])).all()
     assert list(fit.variance_decomposition().index) == ["f1", "f2"]
-    for fig in (
-        fit.plot_exposures(),
-        fit.plot_noise(prior_draws=200),
-        fit.plot_filtered_vs_smoothed(),
-    ):
-        assert isinstance(fig, matplotlib.figure.Figure)
-    # what the fan chart draws is fit.bands: the widest band first, then the median
-    fig = fit.plot_exposures(probs=(0.5, 0.9))
-    wide = fit.bands(0.9)
-    for ax, factor in zip(fig.axes, ["f1", "f2"], strict=True):
-        v = ax.collections[0].get_paths()[0].vertices
-        xs = np.unique(v[:, 0])
-        lo = np.array([v[v[:, 0] == x, 1].min() for x in xs])
-        np.testing.assert_allclose(lo, wide["lower"].sel(factor=factor).values)
-        np.testing.assert_allclose(ax.lines[0].get_ydata(),
-                                   fit.bands(0.5)["median"].sel(factor=factor).values)
     for bad in (1.5, 0, "x", True):
         with pytest.raises(bb.ArgumentError, match="prob must be a number strictly between"):
             fit.bands(bad)
+
+
+def test_exposure_figures_draw_the_bands_and_the_ols_line(sim_fit):
+    """The fan chart: one panel per factor named after it, the nested bands widest first with
+    vertices at fit.bands(p) over the dates, the median line, and the full-sample OLS beta
+    (an independent least-squares fit) dashed; the filtered-vs-smoothed figure likewise."""
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    df, _, fit = sim_fit
+    x = mdates.date2num(fit.design.time)
+    ols = np.linalg.lstsq(df[["f1", "f2"]].to_numpy(), df["fund"].to_numpy(), rcond=None)[0]
+    probs = (0.5, 0.8, 0.95)
+    fig = fit.plot_exposures(probs=probs)
+    assert len(fig.axes) == 2 and fig.axes[0].get_title() == "fund: smoothed exposures"
+    for k, (ax, factor) in enumerate(zip(fig.axes, ["f1", "f2"], strict=True)):
+        assert ax.get_ylabel() == f"beta: {factor}"
+        assert len(ax.collections) == len(probs)
+        for collection, prob in zip(ax.collections, sorted(probs, reverse=True), strict=True):
+            _assert_band(collection, fit.bands(prob), factor, x)
+        median, reference = ax.lines[0], ax.lines[1]
+        np.testing.assert_allclose(median.get_ydata(),
+                                   fit.bands(0.5)["median"].sel(factor=factor).values)
+        np.testing.assert_allclose(reference.get_ydata(), [ols[k], ols[k]], rtol=1e-8)
+        assert reference.get_linestyle() == "--"
+    fig = fit.plot_filtered_vs_smoothed(0.8)
+    assert len(fig.axes) == 2
+    for ax, factor in zip(fig.axes, ["f1", "f2"], strict=True):
+        assert ax.get_ylabel() == f"beta: {factor}"
+        for i, source in enumerate(("filtered", "smoothed")):
+            band = fit.bands(0.8, source=source)
+            _assert_band(ax.collections[i], band, factor, x)
+            np.testing.assert_allclose(ax.lines[i].get_ydata(),
+                                       band["median"].sel(factor=factor).values)
+    # the filtered band is the wider one on average (less data behind each date)
+    width = lambda c: np.mean(_band_edges(c)[2] - _band_edges(c)[1])  # noqa: E731
+    assert all(width(ax.collections[0]) > width(ax.collections[1]) for ax in fig.axes)
+    plt.close("all")
+
+
+def test_noise_figure_draws_posterior_and_prior_histograms(sim_fit):
+    """One panel per scalar noise parameter, titled by it; the bars are the density histogram
+    (40 bins) of the posterior draws over that (60 bins) of the prior draws."""
+    import matplotlib.pyplot as plt
+
+    _, _, fit = sim_fit
+    fig = fit.plot_noise(prior_draws=300, seed=4)
+    post = fit.tree["posterior"]
+    prior = fit.prior_draws(300, seed=4)
+    panels = [(name, k) for name in fit.noise_vars
+              for k in (range(post.sizes["factor"]) if "factor" in post[name].dims else [None])]
+    assert len(fig.axes) == len(panels) == len(fit.summary())
+    for ax, (name, k) in zip(fig.axes, panels, strict=True):
+        draws = post[name].values.reshape(-1, *post[name].shape[2:])
+        pri = prior[name]
+        if k is not None:
+            draws, pri = draws[:, k], pri[:, k]
+        title = name if k is None else f"{name} {fit.design.factors[k]}"
+        assert ax.get_title() == title
+        heights = np.array([p.get_height() for p in ax.patches])
+        assert len(heights) == 60 + 40
+        hi = max(draws.max(), min(pri.max(), draws.max() * 20))
+        want_prior, _ = np.histogram(pri[pri <= hi], bins=60, density=True)
+        want_post, _ = np.histogram(draws, bins=40, density=True)
+        np.testing.assert_allclose(heights[:60], want_prior, rtol=1e-10)
+        np.testing.assert_allclose(heights[60:], want_post, rtol=1e-10)
+    plt.close("all")
 
 
 def test_scale_aware_default_prior_gives_same_exposures():
@@ -176,7 +244,7 @@ def test_recovery_larger(seed):
         df, "fund", ["f1", "f2"], draws=1000, tune=1000, chains=4, seed=seed, progress=False
     )
     summ = fit.summary(prob=0.94)
-    lo, hi = summ.filter(like="lb").iloc[:, 0], summ.filter(like="ub").iloc[:, 0]
+    lo, hi = summ["lower"], summ["upper"]
     truth = {"sigma_state[f1]": TRUE_SD[0], "sigma_state[f2]": TRUE_SD[1], "sigma_obs": TRUE_OBS}
     inside = [lo[k] <= v <= hi[k] for k, v in truth.items()]
     assert sum(inside) >= 2, summ

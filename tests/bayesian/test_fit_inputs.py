@@ -3,9 +3,11 @@
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 import bayes_beta as bb
 from bayes_beta import ColumnError, DataError, SpecError
+from tests.helpers import sd_cdf
 
 
 @pytest.fixture
@@ -82,25 +84,72 @@ def test_model_variants_build_and_can_be_extended(df):
     for name in bb.PRIOR_VARIANTS:
         model = bb.build_model(df, "y", ["a", "b"], priors=name)
         assert "sigma_obs" in model.named_vars
-    families = ["halfnormal", "halfstudentt", "exponential", "lognormal", "inversegamma"]
-    for fam in families:
-        variant = bb.PriorVariant(fam, state=bb.NoisePrior(fam, 0.3))
-        model = bb.build_model(
-            df,
-            "y",
-            ["a"],
-            priors=variant,
-            intercept=True,
-            dynamics="mean_reverting",
-            initial="prior",
-        )
-        assert {"phi", "mu", "b0", "sigma_state"} <= set(model.named_vars)
-        assert list(model.coords["factor"]) == ["alpha", "a"]
+    model = bb.build_model(df, "y", ["a"], intercept=True, dynamics="mean_reverting",
+                           initial="prior")
     with model:
         pm.Normal("extra", 0.0, 1.0)
     assert "extra" in model.named_vars
-    logp = model.compile_logp()(model.initial_point())
-    assert np.isfinite(logp)
+    point = model.initial_point()
+    point["extra"] = 0.5
+    logp = model.compile_logp(vars=[model["extra"]])(point)
+    assert logp == pytest.approx(stats.norm.logpdf(0.5), rel=1e-12)
+
+
+# The standard (scale 1) variable of each family (bayes_beta.bayesian.priors): its log-density,
+# and the cdf of the documented sd prior with scale s (bayes_beta.specs.priors).
+def _standard_logpdf(prior, z):
+    return {
+        "halfnormal": lambda: stats.halfnorm.logpdf(z),
+        "halfstudentt": lambda: np.log(2.0) + stats.t.logpdf(z, prior.nu),
+        "exponential": lambda: stats.expon.logpdf(z),
+        "lognormal": lambda: stats.lognorm.logpdf(z, prior.log_sd),
+        "inversegamma": lambda: stats.invgamma.logpdf(z, prior.alpha, scale=prior.alpha - 1),
+    }[prior.family]()
+
+
+FAMILIES = ["halfnormal", "halfstudentt", "exponential", "lognormal", "inversegamma"]
+
+
+def test_every_family_is_checked():
+    from bayes_beta.specs.priors import FAMILIES as DEFINED
+
+    assert sorted(FAMILIES) == sorted(DEFINED)
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_noise_priors_have_the_documented_densities(df, family):
+    """sd = unit x scale x z with z the family's standard variable: the model's log-density of
+    z equals scipy's at several points (shape numbers away from their defaults), and draws of
+    the sds pass a KS test against the documented prior with scale ``scale x unit``."""
+    import pymc as pm
+
+    shape = dict(nu=5.0, log_sd=0.6, alpha=4.0)
+    obs, state = bb.NoisePrior(family, 1.5, **shape), bb.NoisePrior(family, (0.3, 0.7), **shape)
+    y_unit, state_unit = 0.02, np.array([0.003, 0.005])
+    model = bb.build_model(df, "y", ["a"], priors=bb.PriorVariant("x", state=state, obs=obs),
+                           intercept=True, dynamics="mean_reverting", initial="prior",
+                           units=(y_unit, state_unit), volatility="constant")
+    assert {"phi", "mu", "b0", "sigma_state"} <= set(model.named_vars)
+    assert list(model.coords["factor"]) == ["alpha", "a"]
+    suffix = "_var_z" if family == "inversegamma" else "_z"  # inversegamma: z^2 is the variable
+    for name, size in (("sigma_obs", 1), ("sigma_state", 2)):
+        rv = model[name + suffix]
+        value = model.rvs_to_values[rv].name
+        assert value == f"{name}{suffix}_log__"
+        logp = model.compile_logp(vars=[rv], jacobian=False)
+        point = model.initial_point()
+        for z in (0.05, 0.4, 1.0, 2.5):
+            point[value] = np.full(np.shape(point[value]), np.log(z))
+            want = size * _standard_logpdf(obs, z)
+            assert logp(point) == pytest.approx(want, rel=1e-6, abs=1e-7), (name, z)
+    sigma_obs, sigma_state = pm.draw([model["sigma_obs"], model["sigma_state"]], draws=2000,
+                                     random_seed=1)
+    assert stats.kstest(sigma_obs, sd_cdf(obs, 1.5 * y_unit)).pvalue > 1e-3
+    for k, scale in enumerate(state.scale):
+        law = sd_cdf(state, scale * state_unit[k])
+        assert stats.kstest(sigma_state[:, k], law).pvalue > 1e-3, k
+    # the KS test discriminates: the obs draws are not those of a twice wider prior
+    assert stats.kstest(sigma_obs, sd_cdf(obs, 3.0 * y_unit)).pvalue < 1e-3
 
 
 def test_tight_prior_is_tighter_than_loose(df):

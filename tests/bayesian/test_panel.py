@@ -44,8 +44,9 @@ def test_one_fund_with_fixed_hyperparameters_is_the_independent_model():
         log_state = mu + tau * rng.normal(size=2)  # log(sigma_state / state_unit)
         log_obs = obs_mu + obs_tau * rng.normal()
         a = _logp(fixed, {"drift_z": ((log_state - mu) / tau)[None], "obs_log": np.array([log_obs])})
-        b = _logp(indep, {"sigma_state_z_log__": log_state,
-                          "sigma_obs_z_log__": np.array(log_obs)})
+        # the independent model samples z = sigma / (unit x scale), scale = exp(mu)
+        b = _logp(indep, {"sigma_state_z_log__": log_state - mu,
+                          "sigma_obs_z_log__": np.array(log_obs - obs_mu)})
         gaps.append(a - b)
     np.testing.assert_allclose(gaps, 2 * np.log(tau), rtol=0, atol=1e-8)
 
@@ -71,8 +72,9 @@ def test_garch_likelihood_is_each_funds_own():
         frame = factors.join(returns[[fund]]).iloc[panel.start[i]:panel.stop[i]]
         model = bb.build_model(frame, fund, FACTORS)
         d = panel.designs[fund]
-        values = {"sigma_state_z_log__": np.log(sigma_state[i] / d.state_unit),
-                  "sigma_obs_z_log__": np.log(sigma_obs[i] / d.y_unit),
+        scale = get_variant("default")  # sd = unit x scale x z
+        values = {"sigma_state_z_log__": np.log(sigma_state[i] / d.state_unit / scale.state.scale),
+                  "sigma_obs_z_log__": np.log(sigma_obs[i] / d.y_unit / scale.obs.scale),
                   "garch_persistence_logodds__": np.log(persistence[i] / (1 - persistence[i])),
                   "garch_share_logodds__": np.log(share[i] / (1 - share[i]))}
         fn = model.compile_fn(model.replace_rvs_by_values([model["loglik"]])[0],

@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 import pymc as pm
 import pytest
+import xarray as xr
 
 import bayes_beta as bb
 from bayes_beta.bayesian import sampling
@@ -28,7 +29,7 @@ def test_any_change_of_structure_gives_a_new_key():
     df = _frame()
     base = structure_key(bb.build_model(df, "y", ["a", "b"]))
     changed = [
-        bb.build_model(df, "y", ["a", "b"], priors="tight"),
+        bb.build_model(df, "y", ["a", "b"], priors="loose"),  # another family
         bb.build_model(df, "y", ["a", "b"], dynamics="mean_reverting"),
         bb.build_model(df, "y", ["a", "b"], initial="prior"),
         bb.build_model(df, "y", ["a"]),
@@ -39,6 +40,31 @@ def test_any_change_of_structure_gives_a_new_key():
         pm.Potential("extra", -extended["sigma_obs"])
     keys = {structure_key(m) for m in [*changed, extended]}
     assert base not in keys and len(keys) == len(changed) + 1
+
+
+def test_variants_that_differ_only_in_scales_share_one_compiled_model(monkeypatch):
+    """"default" and "tight" differ only in the drift scale, which is model data: one key, no
+    compilation for the second, and its draws scaled by its own scale."""
+    df = _frame()
+    default, tight = (bb.build_model(df, "y", ["a", "b"], priors=p) for p in ("default", "tight"))
+    assert structure_key(default) == structure_key(tight)
+    kw = dict(draws=30, tune=50, chains=2, seed=4, progress=False)
+    run(default, **kw)
+    from bayes_beta.bayesian import compiled
+
+    compiles = []
+    real = compiled.compile_cached
+    monkeypatch.setattr(compiled, "compile_cached",
+                        lambda *a, **k: compiles.append(1) or real(*a, **k))
+    post = run(tight, **kw)["posterior"]
+    assert compiles == []
+    unit = model_data(tight)["state_unit"]
+    np.testing.assert_array_equal(post["sigma_state"].values,
+                                  unit * 0.025 * post["sigma_state_z"].values)
+    sampling._COMPILED.clear()  # compiled again from the tight model itself: the same draws
+    alone = run(bb.build_model(df, "y", ["a", "b"], priors="tight"), **kw)["posterior"]
+    assert compiles == [1]
+    xr.testing.assert_equal(post, alone)
 
 
 def test_second_dataset_of_a_shape_compiles_nothing_and_samples_its_own_data(monkeypatch):

@@ -124,8 +124,14 @@ def test_the_volatility_path_is_in_the_tree_and_round_trips(sv_case, tmp_path):
     _, r_t, _, fit, constant = sv_case
     vol = fit.tree["posterior"]["volatility"]
     assert vol.dims == ("chain", "draw", "time") and vol.sizes["time"] == len(r_t)
-    # propagation used each draw's own R_t: the draws' exposures differ from constant R's
-    assert fit.tree["exposures"]["path"].sizes == constant.tree["exposures"]["path"].sizes
+    # propagation used each draw's own R_t: where the true variance is high the exposures are
+    # less certain than under one constant R, where it is low more (the state variance ratio
+    # follows the true variance path)
+    ratio = np.log(fit.tree["exposures"]["smoothed_state_var"].values
+                   / constant.tree["exposures"]["smoothed_state_var"].values)
+    for k in range(ratio.shape[1]):
+        corr = np.corrcoef(ratio[:, k], np.log(r_t))[0, 1]
+        assert corr > 0.6, f"factor {k}: corr(log state-var ratio, log R_t) = {corr:.2f}"
     path = tmp_path / "sv.nc"
     fit.save(path)
     back = bb.load_fit(path)
@@ -133,6 +139,73 @@ def test_the_volatility_path_is_in_the_tree_and_round_trips(sv_case, tmp_path):
     np.testing.assert_array_equal(back.volatility(0.9)["upper"], fit.volatility(0.9)["upper"])
     annual = fit.volatility(0.9)["median"] / fit.volatility(0.9, annualize=False)["median"]
     np.testing.assert_allclose(annual, np.sqrt(fit.design.steps_per_year), rtol=1e-12)
+
+
+def _rts(y, H, q, r, b0, P0):
+    """A NumPy Kalman filter and RTS smoother of a random walk, vectorised over S draws:
+    ``q`` (S, K) state variances, ``r`` (S, n) observation variances. Returns the filtered and
+    smoothed means (n, S, K) and variances (diagonals) and the per-step log-likelihood (S, n)."""
+    S, K = q.shape
+    Q = q[:, :, None] * np.eye(K)
+    b, P = np.broadcast_to(b0, (S, K)).copy(), np.broadcast_to(P0, (S, K, K)).copy()
+    n = len(y)
+    bp, Pp = np.empty((n, S, K)), np.empty((n, S, K, K))
+    bf, Pf = np.empty((n, S, K)), np.empty((n, S, K, K))
+    ll = np.empty((n, S))
+    for t in range(n):
+        P = P + Q
+        bp[t], Pp[t] = b, P
+        v = y[t] - b @ H[t]
+        F = np.einsum("i,sij,j->s", H[t], P, H[t]) + r[:, t]
+        g = P @ H[t] / F[:, None]
+        b = b + g * v[:, None]
+        P = P - g[:, :, None] * g[:, None, :] * F[:, None, None]
+        bf[t], Pf[t] = b, P
+        ll[t] = -0.5 * (np.log(2 * np.pi * F) + v**2 / F)
+    bs, Ps = bf.copy(), Pf.copy()
+    for t in range(n - 2, -1, -1):
+        J = Pf[t] @ np.linalg.inv(Pp[t + 1])
+        bs[t] = bf[t] + np.einsum("sij,sj->si", J, bs[t + 1] - bp[t + 1])
+        Ps[t] = Pf[t] + J @ (Ps[t + 1] - Pp[t + 1]) @ np.swapaxes(J, 1, 2)
+    diag = lambda A: np.diagonal(A, axis1=2, axis2=3)  # noqa: E731
+    return bf, diag(Pf), bs, diag(Ps), ll.T
+
+
+def test_volatility_path_and_exposures_equal_numpy_references(sv_case):
+    """The posterior ``volatility`` is exp(log R_t / 2) of the AR(1) built from each draw's
+    ``vol_z``, persistence, vol-of-vol and level; the exposure moments and per-step
+    log-likelihoods equal a NumPy filter/smoother run with each draw's own R_t path."""
+    from bayes_beta.bayesian.propagate import stack_draws
+
+    *_, fit, _ = sv_case
+    post = stack_draws(fit.tree["posterior"].to_dataset())
+    design = fit.design
+    assert np.isfinite(design.y).all()
+    z, phi = post["vol_z"].transpose("sample", "time").values, post["vol_persistence"].values
+    sd = post["vol_of_vol"].values / np.sqrt(design.steps_per_year)
+    x = np.empty_like(z)
+    x[:, 0] = sd / np.sqrt(1 - phi**2) * z[:, 0]
+    for t in range(1, z.shape[1]):
+        x[:, t] = phi * x[:, t - 1] + sd * z[:, t]
+    log_r = (2 * np.log(fit.variant.volatility.level * design.y_unit)
+             + post["vol_level"].values[:, None] + x)
+    vol = post["volatility"].transpose("sample", "time").values
+    np.testing.assert_allclose(vol, np.exp(log_r / 2), rtol=1e-10)
+
+    bf, vf, bs, vs, ll = _rts(design.y, design.H, post["sigma_state"].values ** 2, vol**2,
+                              design.b0, design.P0)
+    ex = fit.tree["exposures"]
+    for name, ref in (("filtered_mean", bf.mean(1)), ("filtered_state_var", vf.mean(1)),
+                      ("smoothed_mean", bs.mean(1)), ("smoothed_state_var", vs.mean(1)),
+                      ("smoothed_param_var", bs.var(1))):
+        np.testing.assert_allclose(ex[name].values, ref, rtol=1e-8, atol=1e-12, err_msg=name)
+    loglik = fit.tree["log_likelihood"]["y"].stack(sample=("chain", "draw"))
+    np.testing.assert_allclose(loglik.transpose("sample", "time").values, ll, rtol=1e-9)
+    # the reference discriminates: one constant R per draw gives other smoothed means
+    _, _, flat, _, _ = _rts(design.y, design.H, post["sigma_state"].values ** 2,
+                            np.repeat((vol**2).mean(1, keepdims=True), vol.shape[1], axis=1),
+                            design.b0, design.P0)
+    assert np.abs(flat.mean(1) - ex["smoothed_mean"].values).max() > 0.01
 
 
 def test_constant_model_volatility_is_flat_and_sigma_obs(sv_case):
@@ -246,6 +319,6 @@ def test_draw_matrices_carry_each_draws_own_variance_path(sv_case):
 
     _, r_t, _, fit, _ = sv_case
     stacked = stack_draws(fit.tree["posterior"].to_dataset())
-    m = draw_matrices(stacked, fit.design)
+    m = draw_matrices(stacked, fit.design, fit.options)
     assert m.r_sqrt.shape == (stacked.sizes["sample"], len(r_t))
     np.testing.assert_array_equal(m.r_sqrt, stacked["volatility"].transpose("sample", "time"))

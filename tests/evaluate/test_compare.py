@@ -2,7 +2,6 @@
 
 import warnings
 
-import matplotlib.figure
 import numpy as np
 import pandas as pd
 import pytest
@@ -116,11 +115,93 @@ def test_prior_predictive_checks(cmp):
     assert pc[pc["quantity"] == "obs noise sd"]["posterior_q50"].notna().all()
 
 
-def test_plots_are_figures_and_report_is_self_contained(cmp, tmp_path):
+def _band_edges(collection):
+    """``(x, lower, upper)`` of a ``fill_between`` polygon: per x, its lowest and highest y."""
+    v = collection.get_paths()[0].vertices
+    xs = np.unique(v[:, 0])
+    return (xs, np.array([v[v[:, 0] == x, 1].min() for x in xs]),
+            np.array([v[v[:, 0] == x, 1].max() for x in xs]))
+
+
+def _elpd_bars(ax):
+    """``(x of the dots, half-width of the +/- 1 SE bars, of the +/- 2 SE bars)``."""
+    two, one = ax.containers
+    dots = one.lines[0].get_xdata()
+    half = lambda c: np.array([abs(s[1][0] - s[0][0]) / 2 for s in c.lines[2][0].get_segments()])  # noqa: E731
+    return np.asarray(dots, dtype=float), half(one), half(two)
+
+
+def test_bands_figure_draws_each_variants_bands_and_the_ols_line(cmp):
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    fig = cmp.figures()["bands"]
+    prob = cmp.settings["prob"]
+    design = cmp.fits["default"].design
+    x = mdates.date2num(design.time)
+    ols = np.linalg.lstsq(design.H, design.y, rcond=None)[0]  # the full-sample OLS beta
+    assert len(fig.axes) == 2 and fig.axes[0].get_title() == f"Util: {prob:.0%} bands"
+    for k, (ax, factor) in enumerate(zip(fig.axes, ["Mkt-RF", "d10y"], strict=True)):
+        assert ax.get_ylabel() == f"beta: {factor}"
+        assert len(ax.collections) == len(VARIANTS)
+        for i, variant in enumerate(cmp.bands):
+            band = cmp.fits[variant].bands(prob).sel(factor=factor)
+            xs, lo, hi = _band_edges(ax.collections[i])
+            np.testing.assert_allclose(xs, x)
+            np.testing.assert_allclose(lo, band["lower"].values, rtol=1e-12)
+            np.testing.assert_allclose(hi, band["upper"].values, rtol=1e-12)
+            assert ax.lines[i].get_label() == variant
+            np.testing.assert_allclose(ax.lines[i].get_ydata(), band["median"].values)
+        reference = ax.lines[len(VARIANTS)]
+        np.testing.assert_allclose(reference.get_ydata(), [ols[k], ols[k]], rtol=1e-8)
+    plt.close("all")
+
+
+def test_noise_and_elpd_figures_draw_the_tables(cmp):
+    """The forest: one panel per parameter, per variant a thick line from the posterior lower
+    to upper bound, a dot at the mean and a grey prior interval; the elpd figure: a dot per
+    variant at its LFO elpd difference with +/- 1 and 2 SE bars, in the table's order."""
+    import matplotlib.pyplot as plt
+
     figs = cmp.figures()
     assert set(figs) == {"bands", "noise", "elpd"}
-    assert all(isinstance(f, matplotlib.figure.Figure) for f in figs.values())
-    assert len(figs["bands"].axes) == 2
+    noise = cmp.noise
+    params = list(dict.fromkeys(noise.index.get_level_values("parameter")))
+    fig = figs["noise"]
+    assert [ax.get_title(loc="left") for ax in fig.axes] == params
+    for ax, param in zip(fig.axes, params, strict=True):
+        rows = noise.xs(param, level="parameter")
+        assert ax.get_xscale() == ("log" if param.startswith("sigma") else "linear")
+        assert [t.get_text() for t in ax.get_yticklabels()] == list(rows.index)
+        drawn = [line for line in ax.lines if len(line.get_xdata())]  # not the legend's keys
+        thick = [line for line in drawn if line.get_linewidth() == 3]
+        dots = [line for line in drawn if line.get_marker() == "o"]
+        assert len(thick) == len(dots) == len(rows)
+        for j, (variant, row) in enumerate(rows.iterrows()):
+            np.testing.assert_allclose(thick[j].get_xdata(), [row["lower"], row["upper"]])
+            np.testing.assert_allclose(thick[j].get_ydata(), [-j, -j])
+            np.testing.assert_allclose(dots[j].get_xdata(), [row["mean"]])
+            if np.isfinite(row["prior_lower"]):
+                grey = [line for line in drawn if line.get_linewidth() == 1
+                        and list(line.get_ydata()) == [-j - 0.25] * 2]
+                assert len(grey) == 1, (param, variant)
+                np.testing.assert_allclose(grey[0].get_xdata(),
+                                           [row["prior_lower"], row["prior_upper"]])
+    for variant, fit in cmp.fits.items():  # the dots are the posterior means of the draws
+        draws = fit.tree["posterior"]["sigma_obs"].values
+        assert noise.loc[(variant, "sigma_obs"), "mean"] == pytest.approx(draws.mean(), rel=0.01)
+    ax = figs["elpd"].axes[0]
+    table = cmp.table
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(table.index)
+    assert f"L = {cmp.settings['min_train']}" in ax.get_xlabel()
+    dots, one, two = _elpd_bars(ax)
+    np.testing.assert_allclose(dots, table["elpd_diff"].to_numpy())
+    np.testing.assert_allclose(one, table["se_diff"].to_numpy(), atol=1e-9)
+    np.testing.assert_allclose(two, 2 * table["se_diff"].to_numpy(), atol=1e-9)
+    plt.close("all")
+
+
+def test_report_is_self_contained(cmp, tmp_path):
     paths = comparison_report(cmp).write(tmp_path, "report")
     for name in ("bands", "noise", "elpd", "markdown", "html"):
         assert paths[name].exists() and paths[name].stat().st_size > 0
@@ -128,13 +209,25 @@ def test_plots_are_figures_and_report_is_self_contained(cmp, tmp_path):
     assert html.count("data:image/png;base64,") == 3 and "<table" in html
     md = paths["markdown"].read_text()
     assert "](bands.png)" in md and "elpd_lfo" in md and "heuristic" in md
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
 
 
 def test_dict_of_fits_without_lfo(cmp):
+    import arviz as az
+
     fits = {k: cmp.fits[k] for k in ("default", "tight")}
     out = compare_priors(fits, lfo="none", prior_draws=200)
     assert "elpd_lfo" not in out.table and "elpd_loo (heuristic)" in out.table
-    assert isinstance(out.plot_elpd(), matplotlib.figure.Figure)
+    # without LFO the figure draws the PSIS-LOO elpd (arviz, computed here) minus the best
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        loo = pd.Series({k: float(az.loo(f.tree).elpd) for k, f in fits.items()})
+    dots, one, _ = _elpd_bars(out.plot_elpd().axes[0])
+    order = list(out.table.index)
+    np.testing.assert_allclose(dots, (loo - loo.max())[order].to_numpy(), rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(one, 0.0, atol=1e-12)  # no error bars for the heuristic
     other = fits["tight"]
     moved = bb.Fit(other.tree, make_design(
         pd.DataFrame({"Util": other.design.y * 2, "Mkt-RF": other.design.H[:, 0],

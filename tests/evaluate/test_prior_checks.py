@@ -46,7 +46,8 @@ def test_simulated_returns_have_the_model_variance():
     S = 4000
     draws = {"sigma_obs": np.full(S, 0.01), "sigma_state": np.zeros((S, 2)),
              "b0": np.tile([0.8, -0.05], (S, 1))}
-    y = simulate_returns(draw_matrices(draws, design), design, seed=2)
+    y = simulate_returns(draw_matrices(draws, design, bb.ModelOptions(volatility="constant")),
+                         design, seed=2)
     assert np.isnan(y[:, 3]).all()
     ok = ~np.isnan(design.H).any(axis=1)
     mean = design.H[ok] @ np.array([0.8, -0.05])

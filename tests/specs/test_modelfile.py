@@ -207,7 +207,7 @@ INVALID = {
     "data table unknown key": (BASE.replace('"example"', '{ returns = "industries", yield = "x" }'),
                                ["data.yield: unknown key", "did you mean 'yields'"]),
     "data wrong type": (BASE.replace('"example"', "3"), ["data: must be a dataset name"]),
-    "draws zero": (BASE + "[sampling]\ndraws = 0", ["sampling.draws: must be a positive integer"]),
+    "draws zero": (BASE + "[sampling]\ndraws = 0", ["sampling.draws: must be an integer >= 1"]),
     "draws float": (BASE + "[sampling]\ndraws = 1.5", ["sampling.draws: must be an integer"]),
     "sampling unknown key": (BASE + "[sampling]\ndraw = 10", ["sampling.draw: unknown key"]),
     "bad lfo method": (BASE + '[compare]\nlfo = "exactly"', ["compare.lfo: unknown method",
