@@ -172,7 +172,7 @@ class Sampling:
         return cls(**{**defaults, **{k: v for k, v in kwargs.items() if k in cls.keys()}})
 
     def resolved(self) -> Sampling:
-        """These settings with ``seed=None`` replaced by a :func:`fresh_seed`.
+        """These settings with ``seed=None`` replaced by a :func:`~bayes_beta.specs.sampler.fresh_seed`.
 
         Returns
         -------
