@@ -61,13 +61,18 @@ def main(argv: list[str] | None = None) -> int:
     print("\nBand variance split (mean over time): parameter vs state uncertainty")
     print(split.to_string(float_format=lambda x: f"{x:.3g}"))
 
+    drift = fit.drift_evidence()
+    drift.to_csv(out / "drift.csv")
+    print("\nWhich exposures move (yearly drift in beta units; negligible below the threshold):")
+    print(drift.to_string(float_format=lambda x: f"{x:.3g}"))
+
     fit.plot_exposures().savefig(out / "exposures.png", dpi=110)
     fit.plot_noise().savefig(out / "noise.png", dpi=110)
     fit.plot_filtered_vs_smoothed().savefig(out / "filtered_vs_smoothed.png", dpi=110)
     fit.plot_volatility().savefig(out / "volatility.png", dpi=110)
     fit.save(out / "fit.nc")
-    print(f"\nwrote summary.csv, bands.csv, variance_split.csv, exposures.png, noise.png, "
-          f"filtered_vs_smoothed.png, volatility.png and fit.nc to {out}/")
+    print(f"\nwrote summary.csv, bands.csv, variance_split.csv, drift.csv, exposures.png, "
+          f"noise.png, filtered_vs_smoothed.png, volatility.png and fit.nc to {out}/")
     return 0
 
 

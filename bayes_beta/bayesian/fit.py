@@ -347,6 +347,65 @@ class Fit:
                          volatility=self.options.volatility)
         return out
 
+    def drift_evidence(self, threshold=None, prob: float = 0.9, *,
+                       level: float = 0.1, prior_draws: int = 4000,
+                       seed: int = 0) -> pd.DataFrame:
+        r"""Which exposures really move: the evidence per factor on the drift of its exposure.
+
+        The yearly drift of exposure :math:`k` is
+        :math:`d_k = \sigma_{\mathrm{state},k} \sqrt{s}` with :math:`s` steps per year: the sd
+        of a year's change of a random-walk exposure, in beta units per year. Per factor: its
+        posterior mean and ``prob`` interval, the posterior probability that it is negligible
+        (:math:`d_k <` ``threshold``), that probability under the prior, and a verdict
+        (:mod:`bayes_beta.bayesian.drift`). The verdicts read the posterior: with few data, the
+        prior (``prior_p_negligible``) decides much of it.
+
+        Parameters
+        ----------
+        threshold : float or dict, optional
+            A negligible yearly drift, in beta units per year: one number for every factor, or a
+            dict factor -> number. Default: ``0.05 x sd(y) / sd(H_k)``, a drift that moves the
+            factor's part of the return by less than 5% of the fund's return sd in a year
+            (0.05 beta per year for a fund as volatile as the factor); scale-aware, so factors
+            in other units (yield changes in percentage points) get their own.
+        prob : float, default 0.9
+            Probability of the interval of the drift.
+        level : float, default 0.1
+            ``"static"`` when ``p_negligible >= 1 - level``, ``"drifting"`` when
+            ``p_negligible <= level``, ``"unclear"`` between (below 0.5).
+        prior_draws : int, default 4000
+            Draws of the prior for ``prior_p_negligible``.
+        seed : int, default 0
+            Seed of the prior draws.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``factor``; columns ``drift`` (posterior mean), ``lower``, ``upper``,
+            ``threshold``, ``p_negligible``, ``prior_p_negligible`` and ``verdict``; ``attrs``
+            ``prob``, ``level`` and ``steps_per_year``.
+
+        Raises
+        ------
+        bayes_beta.ArgumentError
+            If a ``threshold`` is not positive (or a dict misses a factor), ``prob`` is not in
+            (0, 1) or ``level`` not in (0, 0.5).
+
+        Examples
+        --------
+        >>> import bayes_beta as bb
+        >>> df = bb.datasets.load_example()
+        >>> fit = bb.fit(df.iloc[-260:], "Util", ["Mkt-RF"], draws=50, tune=50, chains=1, seed=1)
+        >>> table = fit.drift_evidence()
+        >>> table.columns.tolist()
+        ['drift', 'lower', 'upper', 'threshold', 'p_negligible', 'prior_p_negligible', 'verdict']
+        >>> bool(0 <= table.loc["Mkt-RF", "p_negligible"] <= 1)
+        True
+        """
+        from bayes_beta.bayesian.drift import drift_evidence
+
+        return drift_evidence(self, threshold, prob, level, prior_draws, seed)
+
     def forecast(self, steps: int | None = None, factors=None, *, prob: float = 0.9,
                  seed=None) -> xr.Dataset:
         r"""Forecast the exposures, and the fund's return given future factor returns.

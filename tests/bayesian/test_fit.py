@@ -71,7 +71,9 @@ def test_tree_groups_and_arviz_functions_work(sim_fit):
     assert tree["log_likelihood"]["y"].dims == ("chain", "draw", "time")
     assert tree["observed_data"]["y"].attrs["target"] == "fund"
     assert np.isfinite(az.loo(tree).elpd)
-    assert isinstance(az.summary(tree, var_names=fit.noise_vars), pd.DataFrame)
+    assert az.summary(tree, var_names=fit.noise_vars).index.tolist() == \
+        fit.summary().index.tolist() == ["sigma_state[f1]", "sigma_state[f2]", "sigma_obs",
+                                         "garch_persistence", "garch_alpha", "garch_gamma"]
     assert len(az.psense_summary(tree)) > 0
 
 

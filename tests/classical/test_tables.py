@@ -114,6 +114,12 @@ def test_diagnostics_plot_has_one_panel_per_metric(two_results):
         metrics=("rmse", "drift_norm", "cumulative_log_likelihood"), window=10
     )
     assert len(fig2.axes) == 3 and len(fig2.axes[0].lines) == 2
+    # each panel draws its metric of each model, not just a line
+    for i, r in enumerate(two_results):
+        np.testing.assert_allclose(fig2.axes[0].lines[i].get_ydata(), r.rmse(10), rtol=1e-12)
+        np.testing.assert_allclose(fig2.axes[1].lines[i].get_ydata(), r.drift_norm, rtol=1e-12)
+        np.testing.assert_allclose(fig2.axes[2].lines[i].get_ydata(),
+                                   np.cumsum(np.nan_to_num(r.loglik)), rtol=1e-12)
     with pytest.raises(bb.DataError, match="Unknown metric"):
         ModelDiagnosticsPlotter(two_results).plot(metrics=("nope",))
     plt.close("all")

@@ -54,7 +54,11 @@ def test_no_look_ahead():
                                   b.steps.loc[b.steps["date"] <= cut, cols].reset_index(drop=True))
     assert not np.allclose(a.steps.loc[~early, "forecast"], b.steps.loc[~early, "forecast"])
     assert a.steps["date"].min() == df.index[26]  # once the longest window is full
-    assert ((a.overall["coverage"] >= 0) & (a.overall["coverage"] <= 1)).all()
+    # the summaries are the steps' own averages, per method
+    by_method = a.steps.groupby("method")
+    np.testing.assert_allclose(a.overall["coverage"], by_method["inside"].mean(), rtol=1e-12)
+    np.testing.assert_allclose(a.overall["mse"], by_method["error"].apply(lambda e: (e**2).mean()),
+                               rtol=1e-12)
     assert a.table.index.names == ["year", "method"]
     fig = a.plot()
     line = fig.axes[0].lines[0]  # the first method's mse by year
@@ -72,3 +76,18 @@ def test_bad_arguments_before_any_work():
         bb.backtest(df, "fund", FACTORS, start="2030-01-01")
     with pytest.raises(bb.DataError, match="nope"):
         bb.backtest(df, "nope", FACTORS)
+
+
+def test_the_model_options_reach_the_bayesian_fits_only():
+    """dynamics and initial change the Bayesian forecasts; the other methods stay as they are."""
+    df = _data()
+    walk = bb.backtest(df, "fund", FACTORS, seed=3, **SMALL)
+    mean_rev = bb.backtest(df, "fund", FACTORS, seed=3, dynamics="mean_reverting", **SMALL)
+    def forecasts(bt, method):
+        return bt.steps.loc[bt.steps["method"] == method, "forecast"].to_numpy()
+
+    for method in ("kalman_mle", "expanding_ols", "rolling_13"):
+        np.testing.assert_array_equal(forecasts(walk, method), forecasts(mean_rev, method))
+    assert np.max(np.abs(forecasts(walk, "bayes") - forecasts(mean_rev, "bayes"))) > 1e-6
+    with pytest.raises(bb.SpecError, match="dynamics must be one of"):
+        bb.backtest(df, "fund", FACTORS, dynamics="ar2", **SMALL)

@@ -67,6 +67,12 @@ def test_table_has_lfo_loo_weights_and_widths(cmp):
     assert t["weight"].sum() == pytest.approx(1.0) and (t["weight"] >= 0).all()
     assert (t["se_lfo"] > 0).all() and np.isfinite(t["elpd_loo (heuristic)"]).all()
     assert cmp.settings["min_train"] == 130
+    for v in VARIANTS:  # each column is its own computation, read from the variant's fit
+        b = cmp.fits[v].bands(0.9)
+        for f in ("Mkt-RF", "d10y"):
+            want = float((b["upper"] - b["lower"]).sel(factor=f).mean())
+            assert t.loc[v, f"width[{f}]"] == pytest.approx(want, rel=1e-12)
+        assert t.loc[v, "elpd_lfo"] == pytest.approx(float(cmp.lfo[v].elpd), rel=1e-12)
     n_obs = cmp.fits["default"].tree["log_likelihood"].sizes["time"]
     assert all(r.n_data_points == n_obs - 130 for r in cmp.lfo.values())
 

@@ -98,9 +98,11 @@ def test_posterior_over_prior_histograms_hold_the_draws():
     assert ax.get_title() == "sigma_state rates"
     heights = [p.get_height() for p in ax.patches]
     widths = [p.get_width() for p in ax.patches]
-    # two density histograms (prior, posterior) of 60 + 40 bins, each integrating to 1
+    # two density histograms (prior, posterior) of 60 + 40 bins; the posterior's is the draws'
     assert len(heights) == 100
-    np.testing.assert_allclose(np.dot(heights[60:], widths[60:]), 1.0)
+    want, edges = np.histogram(post["sigma_state"][:, 1], bins=40, density=True)
+    np.testing.assert_allclose(heights[60:], want, rtol=1e-12)
+    np.testing.assert_allclose(widths[60:], np.diff(edges), rtol=1e-12)
     edges = [p.get_x() for p in ax.patches[60:]]
     assert min(edges) == pytest.approx(post["sigma_state"][:, 1].min())
 
