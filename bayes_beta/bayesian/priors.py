@@ -29,11 +29,11 @@ import numpy as np
 import pymc as pm
 
 from bayes_beta.bayesian.modeldata import add_data
-from bayes_beta.errors import SpecError
-from bayes_beta.specs.priors import NoisePrior
+from bayes_beta.errors import ArgumentError, SpecError
+from bayes_beta.specs.priors import FAMILIES, NoisePrior
 
 __all__ = ["FAMILY_TABLE", "Family", "draw_noise", "family", "noise_dist", "noise_variable",
-           "scale_data"]
+           "register_family", "scale_data", "unregister_family"]
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,8 @@ class Family:
     on_variance: bool = False
 
 
-#: The prior families by name (the names of :data:`bayes_beta.specs.priors.FAMILIES`).
+#: The prior families by name (the names of :data:`bayes_beta.specs.priors.FAMILIES`);
+#: :func:`register_family` adds one.
 FAMILY_TABLE: dict[str, Family] = {
     "halfnormal": Family(lambda p, **k: pm.HalfNormal.dist(sigma=1.0, **k),
                          lambda p, name, dims: pm.HalfNormal(name, sigma=1.0, dims=dims)),
@@ -65,6 +66,34 @@ FAMILY_TABLE: dict[str, Family] = {
                                               dims=dims),
         on_variance=True),
 }
+
+
+BUILT_IN = tuple(FAMILY_TABLE)
+
+
+def register_family(name: str, fam: Family) -> Family:
+    """Add the prior family ``name``: it becomes valid in :class:`~bayes_beta.NoisePrior` (so in
+    prior variants and model files), and ``fam`` makes its variables and draws everywhere (the
+    models, the LKJ sds, the calibration). ``fam.dist``/``fam.rv`` are at scale 1: the
+    variant's scale and the data's unit multiply them. Returns ``fam``."""
+    if name in FAMILY_TABLE:
+        raise ArgumentError(f"The prior family {name!r} is already registered; unregister it "
+                            "first (bayes_beta.bayesian.priors.unregister_family).")
+    if not isinstance(fam, Family):
+        raise ArgumentError(f"register_family takes a bayes_beta.bayesian.priors.Family; got "
+                            f"{type(fam).__name__}.")
+    FAMILY_TABLE[name] = fam
+    FAMILIES[name] = True
+    return fam
+
+
+def unregister_family(name: str) -> None:
+    """Remove a family added by :func:`register_family` (the built-ins stay)."""
+    if name in BUILT_IN:
+        raise ArgumentError(f"{name!r} is a built-in prior family and stays registered.")
+    FAMILY_TABLE.pop(name, None)
+    FAMILIES.pop(name, None)
+    _sampler.cache_clear()
 
 
 def family(prior: NoisePrior) -> Family:

@@ -35,8 +35,18 @@ __all__ = ["FAMILIES", "PRIOR_VARIANTS", "NoisePrior", "PoolingPrior", "PriorVar
 
 #: Groups of pooled parameters (:class:`PoolingPrior`).
 POOLED_GROUPS = ("drift", "obs", "persistence", "share")
-#: Families of :class:`NoisePrior`.
-FAMILIES = ("halfnormal", "halfstudentt", "exponential", "lognormal", "inversegamma")
+class _Names(dict):
+    """Registered names, in registration order (``in``, iteration and ``tuple(...)`` give the
+    names)."""
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))
+
+
+#: Families of :class:`NoisePrior`: the built-ins, and those added by
+#: :func:`bayes_beta.bayesian.priors.register_family`.
+FAMILIES: dict[str, bool] = _Names.fromkeys(
+    ("halfnormal", "halfstudentt", "exponential", "lognormal", "inversegamma"), True)
 
 
 @dataclass(frozen=True)
