@@ -218,9 +218,12 @@ def _fit(args, spec, say) -> int:
     summary = fit.summary()
     summary.to_csv(out / f"summary_{variant}.csv")
     fit.bands(0.9).to_dataframe().to_csv(out / f"bands_{variant}.csv")
+    drift = fit.drift_evidence()
+    drift.to_csv(out / f"drift_{variant}.csv")
     fit_report(fit, prefix=f"{variant}_").write(out, f"report_{variant}")
     print(repr(fit))
     print(summary.to_string())
+    print(drift.to_string(float_format=lambda x: f"{x:.3g}"))
     for problem in fit.problems:
         print(f"warning: {problem}")
     return 0

@@ -168,14 +168,15 @@ def test_fit_writes_the_fit_and_its_report(fitted):
     res, tmp_path = fitted
     assert res.returncode == 0, res.stderr[-3000:]
     assert res.stderr.count("[") == 0  # --quiet: no progress lines
-    for name in ("fit_heavy.nc", "summary_heavy.csv", "bands_heavy.csv", "report_heavy.md",
+    for name in ("fit_heavy.nc", "summary_heavy.csv", "bands_heavy.csv", "drift_heavy.csv",
+                 "report_heavy.md",
                  "report_heavy.html", "heavy_exposures.png", "heavy_filtered_vs_smoothed.png",
                  "heavy_forecast.png", "heavy_attribution.png", "heavy_checks.png"):
         assert (tmp_path / name).is_file(), name
     assert "sigma_obs" in res.stdout
     report = (tmp_path / "report_heavy.md").read_text()
-    for heading in ("Forecast: exposures 13 steps ahead", "Return attribution by year",
-                    "Model checks"):
+    for heading in ("Which exposures move", "Forecast: exposures 13 steps ahead",
+                    "Return attribution by year", "Model checks"):
         assert heading in report, heading
 
 

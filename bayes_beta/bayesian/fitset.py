@@ -10,6 +10,8 @@ is NaN before its inception). Variables, per fund:
   ``band_width`` (factor), the 90% band's mean width over time;
 - drift: ``drift``/``drift_lower``/``drift_upper`` (factor): the yearly drift sd of each exposure,
   ``sigma_state_k x sqrt(steps per year)`` (posterior mean and 90% interval);
+  ``drift_p_negligible`` (factor), its posterior probability of being below the default
+  threshold of :meth:`bayes_beta.Fit.drift_evidence` (absent from stores written before it);
 - noise: ``noise_mean``/``noise_sd``/``r_hat``/``ess_bulk``/``ess_tail`` (parameter), one entry
   per scalar noise parameter (``sigma_state[Mkt-RF]``, ``sigma_obs``, ...); ``volatility``, the
   annualised observation volatility averaged over time;
@@ -32,6 +34,7 @@ import pandas as pd
 import xarray as xr
 
 from bayes_beta.bayesian.args import check_bands_args, check_choice
+from bayes_beta.bayesian.drift import thresholds, verdict
 from bayes_beta.bayesian.intervals import bounds, interval
 from bayes_beta.bayesian.io import atomic_write
 from bayes_beta.bayesian.store import Store
@@ -78,6 +81,7 @@ def fund_summary(fit, *, seconds: float = np.nan, worker_rss_mb: float = np.nan)
     spy = design.steps_per_year
     drift = post["sigma_state"] * np.sqrt(spy)
     d_lo, d_hi = (b.values for b in interval(drift, 0.9, dim=SAMPLE))
+    negligible = (drift < xr.DataArray(thresholds(design), dims="factor")).mean(SAMPLE)
     params = _scalar_params(post, fit.noise_vars)
     pds = xr.Dataset(params)
     rhat, ess_b, ess_t = (azs.rhat(pds), azs.ess(pds, method="bulk"), azs.ess(pds, method="tail"))
@@ -96,6 +100,7 @@ def fund_summary(fit, *, seconds: float = np.nan, worker_rss_mb: float = np.nan)
             "drift": (("factor",), drift.mean(SAMPLE).values),
             "drift_lower": (("factor",), d_lo),
             "drift_upper": (("factor",), d_hi),
+            "drift_p_negligible": (("factor",), negligible.values),
             "noise_mean": (("parameter",), [float(params[n].mean()) for n in names]),
             "noise_sd": (("parameter",), [float(params[n].std()) for n in names]),
             "r_hat": (("parameter",), [float(rhat[n]) for n in names]),
@@ -521,7 +526,10 @@ class FitSet:
         -------
         pandas.DataFrame
             Index (``fund``, ``factor``); columns ``latest_mean``, ``latest_lower``,
-            ``latest_upper``, ``band_width``, ``drift``, ``drift_lower``, ``drift_upper`` and
+            ``latest_upper``, ``band_width``, ``drift``, ``drift_lower``, ``drift_upper``,
+            ``drift_p_negligible`` and ``drift_verdict`` (as in
+            :meth:`bayes_beta.Fit.drift_evidence` at its defaults: ``"static"``,
+            ``"drifting"``, ``"unclear"``; NaN and ``""`` for a store written before them) and
             the fund's ``status``, ``n_obs``, ``volatility``, ``divergences``, ``r_hat_max``,
             ``ess_bulk_min``, ``n_problems``.
 
@@ -548,6 +556,10 @@ class FitSet:
         ds = self.data
         per_factor = ds[["latest_mean", "latest_lower", "latest_upper", "band_width", "drift",
                          "drift_lower", "drift_upper"]].to_dataframe()
+        p = (ds["drift_p_negligible"].to_dataframe()["drift_p_negligible"]
+             if "drift_p_negligible" in ds else pd.Series(np.nan, index=per_factor.index))
+        per_factor["drift_p_negligible"] = p
+        per_factor["drift_verdict"] = np.where(p.isna(), "", verdict(p.fillna(0.5)))
         per_fund = ds[["status", "n_obs", "volatility", "divergences", "r_hat_max",
                        "ess_bulk_min", "n_problems"]].to_dataframe()
         return per_factor.join(per_fund, on="fund")

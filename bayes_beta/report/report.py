@@ -479,7 +479,8 @@ def fit_report(fit, title: str | None = None, prob: float = 0.9, prefix: str = "
     ...                  volatility="constant", progress=False)
     >>> rep = fit_report(fit, prefix="util_")
     >>> [text for kind, text in rep.blocks if kind == "h"]
-    ['Noise parameters', 'Exposures', 'Forecast: exposures 13 steps ahead (90% bands)',
+    ['Noise parameters', 'Exposures', 'Which exposures move',
+     'Forecast: exposures 13 steps ahead (90% bands)',
      'Return attribution by year (90% bands, smoothed exposures)',
      'Model checks (one-step predictive)'...]
     >>> paths = rep.write(tempfile.mkdtemp(), "report_util")
@@ -504,6 +505,11 @@ def fit_report(fit, title: str | None = None, prob: float = 0.9, prefix: str = "
     rep.text(f"Last step, {prob:.0%} band:")
     rep.table(last)
     rep.table(fit.variance_decomposition())
+    rep.heading("Which exposures move")
+    rep.text("Yearly drift of each exposure (beta units per year), the probability that it is "
+             "negligible (below the threshold) under the posterior and the prior, and the "
+             "verdict (static at P >= 0.9, drifting at P <= 0.1):")
+    rep.table(fit.drift_evidence())
     rep.figure(f"{prefix}exposures", fit.plot_exposures(), "Smoothed exposure fan chart")
     rep.figure(f"{prefix}filtered_vs_smoothed", fit.plot_filtered_vs_smoothed(prob),
                "Real-time (filtered) and smoothed bands")
@@ -681,6 +687,11 @@ def many_report(fs, title: str = "Many funds", prob: float = 0.9) -> Report:
     rep.heading("Drift: yearly sd of each exposure's random walk (posterior mean)")
     drift = data["drift"].sel(fund=fs.done).to_pandas()
     rep.table(drift.assign(total=drift.sum(axis=1)).sort_values("total", ascending=False))
+    verdicts = fs.table()["drift_verdict"].loc[fs.done].unstack("factor")
+    if (verdicts != "").any().any():
+        rep.text("Verdict per exposure (static: P(negligible drift) >= 0.9; drifting: <= 0.1; "
+                 "see Fit.drift_evidence):")
+        rep.table(verdicts)
     rep.heading(f"Latest exposures ({prob:.0%} bands)")
     latest = fs.table()[["latest_mean", "latest_lower", "latest_upper", "band_width"]]
     rep.table(latest.loc[fs.done])

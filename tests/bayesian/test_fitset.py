@@ -39,6 +39,11 @@ def test_rows_equal_each_funds_fit(fs):
     np.testing.assert_allclose(row["latest_lower"].values, last["lower"].values, rtol=1e-10)
     drift = fit.tree["posterior"]["sigma_state"] * np.sqrt(fit.design.steps_per_year)
     np.testing.assert_allclose(row["drift"].values, drift.mean(("chain", "draw")).values)
+    evidence = fit.drift_evidence()
+    np.testing.assert_allclose(row["drift_p_negligible"].values, evidence["p_negligible"],
+                               rtol=1e-12)
+    table = fs.table().xs("fund2", level="fund")
+    assert table["drift_verdict"].tolist() == evidence["verdict"].tolist()
     assert int(row["n_obs"]) == len(fit.design.y) == 130
     assert row["parameter"].values.tolist() == ["sigma_state[f1]", "sigma_state[f2]",
                                                  "sigma_obs"]
